@@ -1,0 +1,9 @@
+"""course_lib: the tested helper library behind the RNN and CNN workbook.
+
+The numeric modules (conv, kernels, activations, pooling, rnn, lstm, vgg, data, exercises) use
+NumPy only and import no plotting or widget library, so assignments and tests can use them in
+plain Python. ``course_lib.plotting`` draws matplotlib figures and ``course_lib.widgets`` holds
+the ipywidgets explorers; import them explicitly.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,109 @@
+"""Write and re-run the lesson notebooks so that their saved outputs are what nbval compares.
+
+    python tools/nbtool.py build SOURCE.py notebooks/NN_name.ipynb   # percent-format -> executed notebook
+    python tools/nbtool.py run notebooks/03_convolution.ipynb ...    # re-execute in place, save outputs
+    python tools/nbtool.py run --all                                  # every lesson and assignment
+
+A percent-format source separates cells with ``# %%`` (code) and ``# %% [markdown]`` (markdown;
+its lines start with ``# ``). The notebooks in notebooks/ are the source of truth; a percent
+source is only a convenient way to write a new one.
+
+Execution uses a fresh kernel of the current Python environment, with the notebook's folder
+as the working directory, ``KERAS_BACKEND=torch`` and a fixed hash seed, exactly as nbval runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def parse_percent(text: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = {"name": "python"}
+    chunks = re.split(r"^# %%(.*)$", text, flags=re.M)
+    # chunks: [preamble, header1, body1, header2, body2, ...]
+    for header, body in zip(chunks[1::2], chunks[2::2]):
+        body = body.strip("\n")
+        if "[markdown]" in header:
+            lines = [ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in body.splitlines()]
+            nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(lines).strip("\n")))
+        else:
+            if body.strip():
+                nb.cells.append(nbformat.v4.new_code_cell(body))
+    return nb
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop volatile metadata so that a re-run changes only what really changed."""
+    for k, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{k:03d}"
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata.pop("widgets", None)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd)}})
+    client.execute()
+    return nb
+
+
+def run(path: Path) -> float:
+    t0 = time.perf_counter()
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    execute(clean(nb), path.parent)
+    nbformat.write(clean(nb), path)
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build", help="percent-format source -> executed notebook")
+    b.add_argument("source", type=Path)
+    b.add_argument("notebook", type=Path)
+    b.add_argument("--no-run", action="store_true", help="write without executing")
+    r = sub.add_parser("run", help="re-execute notebooks in place")
+    r.add_argument("notebooks", type=Path, nargs="*")
+    r.add_argument("--all", action="store_true")
+    a = p.parse_args(argv)
+    if a.cmd == "build":
+        nb = clean(parse_percent(a.source.read_text()))
+        a.notebook.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, a.notebook)
+        if not a.no_run:
+            print(f"{a.notebook}: {run(a.notebook):.1f} s")
+        return 0
+    paths = list(a.notebooks)
+    if a.all:
+        paths = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "assignments").glob("*.ipynb"))
+    if not paths:
+        p.error("name notebooks to run, or --all")
+    for path in paths:
+        print(f"{path}: {run(path):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
