@@ -3,13 +3,19 @@
 * ``load_photo``: the two photographs inside scikit-learn's wheel ("china" and "flower"),
   credited under CC BY 2.0 (see ``PHOTO_CREDITS``).
 * ``load_digits``: scikit-learn's 8x8 handwritten digits with a fixed train/test split.
+* ``read_idx``: a reader for the IDX files that MNIST ships in (optionally gzip-compressed),
+  for users who have MNIST on disk.
 """
 
 from __future__ import annotations
 
+import gzip
+import os
+
 import numpy as np
 
-__all__ = ["PHOTO_CREDITS", "PHOTOS", "load_photo", "to_gray", "load_digits"]
+__all__ = ["PHOTO_CREDITS", "PHOTOS", "load_photo", "to_gray", "load_digits", "read_idx",
+           "IDX_DTYPES"]
 
 PHOTOS = ("china", "flower")
 
@@ -75,3 +81,116 @@ def load_digits(test_size: float = 0.25, seed: int = 0, dtype=np.float32):
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_size, random_state=seed,
                                               stratify=y)
     return x_tr, y_tr, x_te, y_te
+
+
+#: IDX type codes (third byte of the magic number) and the big-endian NumPy dtype they name.
+IDX_DTYPES = {
+    0x08: np.dtype(">u1"),  # unsigned byte
+    0x09: np.dtype(">i1"),  # signed byte
+    0x0B: np.dtype(">i2"),  # short
+    0x0C: np.dtype(">i4"),  # int
+    0x0D: np.dtype(">f4"),  # float
+    0x0E: np.dtype(">f8"),  # double
+}
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 1 << 20  # read gzip streams in 1 MiB pieces: memory never exceeds what the file holds
+
+
+def _read_upto(f, n: int) -> bytes:
+    """Read at most ``n`` bytes in bounded chunks (a huge ``n`` allocates nothing up front)."""
+    parts, got = [], 0
+    while got < n:
+        part = f.read(min(_CHUNK, n - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
+def read_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read an IDX file (the format MNIST ships in), plain or gzip-compressed (``.gz``).
+
+    An IDX file is a 4-byte magic number ``00 00 TT NN`` (``TT`` the type code, see
+    ``IDX_DTYPES``; ``NN`` the number of dimensions), then ``NN`` sizes as big-endian uint32,
+    then the values, big-endian, in C (row-major) order. Gzip is recognised by its own magic
+    bytes, whatever the file is called. The header is checked against the file before any
+    data is read: a header that promises more (or fewer) values than the file holds raises an
+    error instead of allocating memory for them.
+
+    Args:
+        path: the file, e.g. ``"train-images-idx3-ubyte.gz"``.
+
+    Returns:
+        array of shape ``(d_1, ..., d_NN)`` in native byte order: uint8, int8, int16, int32,
+        float32 or float64 as the type code says. MNIST's images give ``(60000, 28, 28)``
+        uint8, its labels ``(60000,)`` uint8.
+
+    Raises:
+        TypeError: ``path`` is not a str or path.
+        FileNotFoundError: no such file.
+        ValueError: wrong magic number, unknown type code, zero dimensions, or a file whose
+            length does not match its header (truncated or with extra bytes).
+
+    Example:
+        >>> images = read_idx("mnist/train-images-idx3-ubyte.gz")  # doctest: +SKIP
+        >>> images.shape, images.dtype  # doctest: +SKIP
+        ((60000, 28, 28), dtype('uint8'))
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    path = os.fspath(path)
+    with open(path, "rb") as raw:
+        compressed = raw.read(2) == _GZIP_MAGIC
+        raw.seek(0)
+        if compressed:
+            with gzip.GzipFile(fileobj=raw) as f:
+                try:
+                    return _read_idx_stream(f, path, None)
+                except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError
+                    raise ValueError(f"{path}: broken gzip stream ({e})") from e
+        size = os.fstat(raw.fileno()).st_size
+        return _read_idx_stream(raw, path, size)
+
+
+def _read_idx_stream(f, path: str, size: int | None) -> np.ndarray:
+    """Parse an IDX stream; ``size`` is the file's length in bytes when known (uncompressed)."""
+    where = "decompressed file" if size is None else "file"
+    magic = _read_upto(f, 4)
+    if len(magic) < 4:
+        raise ValueError(f"{path}: the {where} holds {len(magic)} bytes, too short for the "
+                         "4-byte IDX magic number")
+    if magic[0] != 0 or magic[1] != 0:
+        raise ValueError(f"{path}: not an IDX file: the magic number {magic.hex(' ')} should "
+                         "start with two zero bytes (00 00 TT NN)")
+    code, ndim = magic[2], magic[3]
+    if code not in IDX_DTYPES:
+        known = ", ".join(f"0x{c:02X} ({d.name})" for c, d in IDX_DTYPES.items())
+        raise ValueError(f"{path}: unknown IDX type code 0x{code:02X}; valid codes are {known}")
+    if ndim == 0:
+        raise ValueError(f"{path}: the IDX header says 0 dimensions; expected at least 1")
+    header_len = 4 + 4 * ndim
+    dims_raw = _read_upto(f, 4 * ndim)
+    if len(dims_raw) < 4 * ndim:
+        raise ValueError(f"{path}: truncated header: {ndim} dimensions need {header_len} header "
+                         f"bytes, but the {where} holds only {4 + len(dims_raw)}")
+    shape = tuple(int(d) for d in np.frombuffer(dims_raw, dtype=">u4"))
+    dtype = IDX_DTYPES[code]
+    count = 1
+    for d in shape:
+        count *= d  # Python int: no overflow however large the header's sizes are
+    need = count * dtype.itemsize
+    if size is not None and size - header_len != need:
+        have = size - header_len
+        kind = "truncated" if have < need else "longer than its header says"
+        raise ValueError(f"{path}: {kind}: the header promises shape {shape} of {dtype.name} "
+                         f"({need} data bytes) but the file holds {have} data bytes")
+    data = _read_upto(f, need)
+    if len(data) < need:
+        raise ValueError(f"{path}: truncated: the header promises shape {shape} of {dtype.name} "
+                         f"({need} data bytes) but the {where} holds only {len(data)} data bytes")
+    if size is None and f.read(1):
+        raise ValueError(f"{path}: longer than its header says: the {where} holds more than the "
+                         f"{need} data bytes of shape {shape} of {dtype.name}")
+    return np.frombuffer(data, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
