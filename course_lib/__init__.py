@@ -7,3 +7,9 @@ the ipywidgets explorers; import them explicitly.
 """
 
 __version__ = "0.1.0"
+
+import os as _os
+
+# Keras 3 must run on PyTorch in this course; setting it here (before any keras import) makes
+# `import course_lib` first enough. A backend chosen explicitly by the user is left alone.
+_os.environ.setdefault("KERAS_BACKEND", "torch")

@@ -1,0 +1,108 @@
+"""The exercises helper: three outcomes, useful reasons, never an exception for a wrong answer."""
+
+import numpy as np
+import pytest
+import torch
+
+from course_lib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Exercise, compare
+
+
+def test_value_exercise_three_outcomes():
+    q = Exercise("q", expected=np.array([[4, 8], [9, 5]]))
+    assert q.check(...).status == NOT_ATTEMPTED
+    assert q.check(None).status == NOT_ATTEMPTED
+    assert q.check(np.array([[4, 8], [9, 5]])).status == CORRECT
+    assert q.check([[4, 8], [9, 5]]).status == CORRECT
+    assert q.check(torch.tensor([[4, 8], [9, 5]])).status == CORRECT
+    r = q.check(np.array([[4, 8], [9, 6]]))
+    assert r.status == INCORRECT and "(1, 1)" in r.message and "got 6" in r.message
+    assert "expected 5" in r.message and not r
+    r = q.check(np.zeros((3, 2)))
+    assert r.status == INCORRECT and "shape (3, 2)" in r.message and "(2, 2)" in r.message
+    r = q.check("four")
+    assert r.status == INCORRECT and "str" in r.message
+
+
+def test_numbers_bools_strings_sequences_dicts():
+    assert Exercise("n", expected=3).check(3.0).correct
+    assert not Exercise("n", expected=3).check(4).correct
+    assert "number" in Exercise("n", expected=3).check("3").message
+    assert Exercise("b", expected=True).check(True).correct
+    assert not Exercise("b", expected=True).check(1).correct
+    assert Exercise("s", expected="Valid").check(" valid ").correct
+    assert Exercise("t", expected=(2, 3)).check((2, 3)).correct
+    r = Exercise("t", expected=(2, 3)).check((2, 3, 1))
+    assert "3 items" in r.message and "expected 2" in r.message
+    assert Exercise("d", expected={"a": 1}).check({"a": 1, "b": 2}).correct
+    r = Exercise("d", expected={"a": 1}).check({"b": 1})
+    assert "missing the key 'a'" in r.message
+
+
+def test_function_exercise_reports_case_and_error():
+    q = Exercise("f", reference=np.maximum, cases=[(np.arange(-3, 3), 0), ((np.ones(2), 0), {})])
+
+    def stub(x, y):
+        raise NotImplementedError()
+
+    assert q.check(stub).status == NOT_ATTEMPTED
+    assert q.check(np.maximum).status == CORRECT
+    r = q.check(lambda x, y: x)
+    assert r.status == INCORRECT and "test 1 of 2" in r.message and "index 0" in r.message
+    r = q.check(lambda x, y: 1 / 0)
+    assert r.status == INCORRECT and "ZeroDivisionError" in r.message
+    r = q.check(lambda x, y: None)
+    assert "forget `return`" in r.message
+    assert "expected a function" in q.check(5).message
+
+
+def test_reference_sees_unchanged_inputs():
+    def mutating(x):
+        x[:] = 0
+        return x
+
+    q = Exercise("m", reference=lambda x: x * 2, cases=[(np.arange(3.0),)])
+    assert q.check(lambda x: x * 2).correct
+    assert not q.check(mutating).correct
+
+
+def test_checker_exercise():
+    def must_be_even(a):
+        assert a % 2 == 0, f"{a} is odd"
+
+    q = Exercise("c", checker=must_be_even)
+    assert q.check(4).correct
+    r = q.check(3)
+    assert r.status == INCORRECT and r.message.startswith("3 is odd")
+    r = q.check("x")
+    assert r.status == INCORRECT and "TypeError" in r.message
+    assert Exercise("c", checker=lambda a: "too big" if a > 1 else None).check(5).message == "too big"
+
+
+def test_hints_cycle_and_solution():
+    q = Exercise("h", expected=1, hints=["one", "two"], solution="    answer = 1\n")
+    assert "hint 1 of 2" in repr(q.hint())
+    assert repr(q.hint()).endswith("two")
+    assert "hint 1 of 2" in repr(q.hint())
+    assert "answer = 1" in repr(q.solution())
+    assert "<pre>" in q.solution()._repr_html_()
+    assert "no hint" in repr(Exercise("x", expected=1).hint())
+
+
+def test_results_render_as_html_and_text():
+    r = Exercise("q<1>", expected=1).check(2)
+    assert "q&lt;1&gt;" in r._repr_html_() and "Not yet" in str(r)
+
+
+def test_construction_errors_name_the_argument():
+    with pytest.raises(ValueError, match="exactly one of expected="):
+        Exercise("x")
+    with pytest.raises(ValueError, match="cases="):
+        Exercise("x", reference=abs)
+    with pytest.raises(TypeError, match="name"):
+        Exercise("", expected=1)
+
+
+def test_compare_tolerances_and_nan():
+    assert compare(np.array([1.0, np.nan]), np.array([1.0 + 1e-9, np.nan])) is None
+    assert compare(np.array([1.0]), np.array([1.1])) is not None
+    assert compare(np.array([True, False]), np.array([True, True])) is not None
