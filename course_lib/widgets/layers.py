@@ -1,0 +1,417 @@
+"""Explorers for the detector layer and the pooling layer (lessons 05 and 06).
+
+* :func:`activation_explorer`: choose ReLU, sigmoid or tanh (or your own function), see its
+  curve, and watch it act on a convolution feature map of the photograph while a bias slider
+  moves the threshold.
+* :func:`pooling_explorer`: kernel size, stride, padding, max or average, on the lecture's 4x4
+  example, a small grid or the photograph: the input with its pooling windows, the output and
+  its shape.
+
+Each explorer is a class whose ``update()`` reads the controls, calls course_lib's numeric
+functions and redraws PNG images (``_render.to_png`` into ``ipywidgets.Image``): no maths lives
+here. Invalid settings show a message inside the widget and keep the last good output.
+Tests set a control's ``.value`` and read the attributes (``pre``, ``post``, ``output``, ...).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from course_lib import activations, conv, kernels, pooling
+from course_lib.data import PHOTO_CREDITS, load_photo
+from course_lib.plotting import signed_limit
+from course_lib.widgets._render import colorbar_png, to_png, to_rgb
+
+__all__ = ["ActivationExplorer", "activation_explorer", "PoolingExplorer", "pooling_explorer",
+           "LECTURE_GRID", "draw_windows"]
+
+#: The lecture's max-pooling example (2x2 windows, stride 2 give [[4, 8], [9, 5]]).
+LECTURE_GRID = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]], dtype=np.float32)
+
+_CSS = """<style>
+.cl-layers-msg {color:#a4262c; font-family:sans-serif; min-height:1.2em}
+.cl-layers-info {font-family:sans-serif; font-size:13px}
+.cl-layers-table td {border:1px solid #bbb; padding:2px 6px; text-align:right;
+  font-family:monospace; font-size:12px}
+</style>"""
+
+# how each activation's output is coloured: (colormap, vmin, vmax); None = from the data
+_POST_STYLE = {"relu": ("gray", 0.0, None), "sigmoid": ("viridis", 0.0, 1.0),
+               "tanh": ("RdBu_r", -1.0, 1.0)}
+
+
+def _error_text(e: Exception) -> str:
+    return f"{type(e).__name__}: {e}"
+
+
+def _colorbar_box(lo_label: W.HTML, hi_label: W.HTML, cmap: str) -> W.VBox:
+    bar = W.Image(value=colorbar_png(cmap, height=200), format="png",
+                  layout=W.Layout(width="14px", height="200px"))
+    return W.VBox([hi_label, bar, lo_label], layout=W.Layout(align_items="center"))
+
+
+class ActivationExplorer:
+    """The detector layer, live: feature map z = (image ⋆ K) + b, then f(z).
+
+    Args:
+        image: (H, W) gray image; default the "china" photograph at ``size`` x ``size``.
+        kernel: name of the starting kernel in ``course_lib.kernels.KERNELS``.
+        activation: "relu", "sigmoid", "tanh" or a key of ``extra``.
+        extra: more activations to offer, {name: function}, e.g. your own implementation from an
+            exercise; an error it raises shows inside the widget.
+        size: side of the default photograph.
+
+    Attributes after ``update()``: ``pre`` (z), ``post`` (f(z)), ``curve_x``, ``curve_y``.
+    """
+
+    def __init__(self, image: np.ndarray | None = None, kernel: str = "edge_detection_3",
+                 activation: str = "relu", extra: Mapping[str, Callable] | None = None,
+                 size: int = 128):
+        self.image = load_photo("china", size=size) if image is None else np.asarray(image)
+        if self.image.ndim != 2:
+            raise ValueError(f"image must be a 2-D gray image (H, W), got shape {self.image.shape}")
+        self.functions: dict[str, Callable] = {name: getattr(activations, name)
+                                               for name in ("relu", "leaky_relu", "sigmoid", "tanh")}
+        self.functions.update(extra or {})
+        if activation not in self.functions:
+            raise KeyError(f"activation must be one of {sorted(self.functions)}, got {activation!r}")
+        if kernel not in kernels.KERNELS:
+            raise KeyError(f"kernel must be one of {sorted(kernels.KERNELS)}, got {kernel!r}")
+        self.activation = W.Dropdown(options=list(self.functions), value=activation,
+                                     description="activation f")
+        self.kernel = W.Dropdown(options=sorted(kernels.KERNELS), value=kernel,
+                                 description="kernel K")
+        self.bias = W.FloatSlider(value=0.0, min=-2.0, max=2.0, step=0.05, description="bias b",
+                                  continuous_update=True, readout_format=".2f")
+        self.curve = W.Image(format="png", layout=W.Layout(width="300px"))
+        img_layout = W.Layout(width="256px", height="256px")
+        self.pre_image = W.Image(format="png", layout=img_layout)
+        self.post_image = W.Image(format="png", layout=img_layout)
+        self.pre_lo, self.pre_hi = W.HTML(), W.HTML()
+        self.post_lo, self.post_hi = W.HTML(), W.HTML()
+        self.post_bar = W.Image(format="png", layout=W.Layout(width="14px", height="200px"))
+        self.info = W.HTML()
+        self.info.add_class("cl-layers-info")
+        self.message = W.HTML()
+        self.message.add_class("cl-layers-msg")
+        self.pre = self.post = None
+        self.curve_x = np.linspace(-4.0, 4.0, 401)
+        self.curve_y = None
+        self._response = None  # image ⋆ K, recomputed only when the kernel changes
+        self._fig, self._line, self._hist_ax = self._make_curve_figure()
+
+        pre_box = W.VBox([W.HTML("<b>before f:</b> z = image ⋆ K + b"),
+                          W.HBox([self.pre_image, _colorbar_box(self.pre_lo, self.pre_hi,
+                                                                "RdBu_r")])])
+        post_box = W.VBox([W.HTML("<b>after f:</b> f(z)"),
+                           W.HBox([self.post_image,
+                                   W.VBox([self.post_hi, self.post_bar, self.post_lo],
+                                          layout=W.Layout(align_items="center"))])])
+        self.widget = W.VBox([
+            W.HTML(_CSS),
+            W.HBox([W.VBox([self.activation, self.kernel, self.bias, self.message]), self.curve]),
+            W.HBox([pre_box, post_box]),
+            self.info,
+            W.HTML(f"<small>{html.escape(PHOTO_CREDITS)}</small>"),
+        ])
+        self.widget.add_class("cl-activation-explorer")
+        self.kernel.observe(self._kernel_changed, names="value")
+        self.activation.observe(self.update, names="value")
+        self.bias.observe(self.update, names="value")
+        self._kernel_changed()
+
+    def _make_curve_figure(self):
+        # a fixed layout and one artist per element keep a redraw to a few tens of ms
+        fig = Figure(figsize=(3.8, 2.6), dpi=80)
+        fig.subplots_adjust(left=0.16, right=0.96, bottom=0.19, top=0.88)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        hist_ax = ax.twinx()
+        ax.set_zorder(hist_ax.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        ax.axhline(0, color="#999", lw=0.8)
+        ax.axvline(0, color="#999", lw=0.8)
+        (line,) = ax.plot(self.curve_x, np.zeros_like(self.curve_x), color="#c0392b", lw=2)
+        ax.set_xlabel("x = image ⋆ K  (before the bias)")
+        ax.set_ylabel("f(x + b)")
+        hist_ax.set_yticks([])
+        ax.text(0.02, 0.96, "blue: how often x occurs\nin this feature map", color="#5d7fa3",
+                fontsize=8, va="top", transform=ax.transAxes)
+        return fig, line, hist_ax
+
+    def _kernel_changed(self, *_):
+        try:
+            k = kernels.KERNELS[self.kernel.value].astype(self.image.dtype)
+            self._response = conv.correlate2d(self.image, k, padding=k.shape[0] // 2)
+        except (ValueError, TypeError, KeyError) as e:
+            self.message.value = html.escape(_error_text(e))
+            return
+        self._hist_ax.clear()
+        self._hist_ax.set_yticks([])
+        counts, edges = np.histogram(self._response, bins=80, range=(-4, 4))
+        self._hist_ax.stairs(counts, edges, fill=True, color="#aac4de")
+        self.update()
+
+    def update(self, *_):
+        """Recompute z and f(z) from the controls and redraw; errors go to ``message``."""
+        f = self.functions[self.activation.value]
+        b = self.bias.value
+        z = self._response + np.asarray(b, dtype=self._response.dtype)
+        try:
+            post = np.asarray(f(z))
+            curve_y = np.asarray(f(self.curve_x + b), dtype=float)
+            if post.shape != z.shape or curve_y.shape != self.curve_x.shape:
+                raise ValueError(f"{self.activation.value} returned shape {post.shape} for input "
+                                 f"of shape {z.shape}; an activation must keep the shape")
+            if not np.all(np.isfinite(post)):
+                raise ValueError(f"{self.activation.value} returned values that are not finite")
+        except Exception as e:  # noqa: BLE001 - a learner's function may raise anything
+            self.message.value = html.escape(f"{self.activation.value} failed: {_error_text(e)}"
+                                             " (showing the last good output)")
+            return
+        self.message.value = ""
+        self.pre, self.post, self.curve_y = z, post, curve_y
+        self._draw()
+
+    def _draw(self):
+        lim = signed_limit(self.pre)
+        self.pre_image.value = to_png(self.pre, "RdBu_r", -lim, lim, scale=self._scale())
+        self.pre_lo.value, self.pre_hi.value = f"{-lim:.2f}", f"{lim:.2f}"
+        cmap, lo, hi = _POST_STYLE.get(self.activation.value, ("RdBu_r", None, None))
+        if lo is None:  # a learner's function: centre on zero
+            hi = signed_limit(self.post)
+            lo = -hi
+        if hi is None:
+            hi = max(float(self.post.max()), 1e-6)
+        self.post_image.value = to_png(self.post, cmap, lo, hi, scale=self._scale())
+        self.post_bar.value = colorbar_png(cmap, height=200)
+        self.post_lo.value, self.post_hi.value = f"{lo:.2f}", f"{hi:.2f}"
+        self._line.set_ydata(self.curve_y)
+        ax = self._line.axes
+        lo_y, hi_y = float(np.min(self.curve_y)), float(np.max(self.curve_y))
+        pad = 0.1 * max(hi_y - lo_y, 1e-3)
+        ax.set_ylim(lo_y - pad, hi_y + pad)
+        ax.set_title(f"f = {self.activation.value}, b = {self.bias.value:+.2f}", fontsize=10)
+        canvas = self._fig.canvas
+        canvas.draw()
+        self.curve.value = to_png(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+        positive = float(np.mean(self.post > 0))
+        self.info.value = (
+            f"z has shape {self.pre.shape}, values in [{self.pre.min():.2f}, {self.pre.max():.2f}]; "
+            f"{np.mean(self.pre > 0):.1%} of z is positive. "
+            f"f(z) has values in [{self.post.min():.2f}, {self.post.max():.2f}]; "
+            f"{positive:.1%} of f(z) is above zero"
+            + (" (ReLU sets every negative z to 0: those units are silent)."
+               if self.activation.value == "relu" else "."))
+
+    def _scale(self) -> int:
+        return max(1, 256 // max(self.pre.shape))
+
+
+def activation_explorer(**kwargs) -> W.VBox:
+    """Build an :class:`ActivationExplorer` and return its widget (arguments as the class).
+
+    Example:
+        >>> activation_explorer(extra={"leaky_relu": lambda x: np.where(x > 0, x, 0.1 * x)})
+        ... # doctest: +SKIP
+    """
+    explorer = ActivationExplorer(**kwargs)
+    explorer.widget.explorer = explorer  # keep a handle for tests and curious learners
+    return explorer.widget
+
+
+# ---- pooling --------------------------------------------------------------------------------
+
+_PAD_RGB = np.array([214, 222, 232], dtype=np.uint8)  # padded cells: light blue-gray
+_WINDOW_RGB = np.array([[255, 170, 0], [0, 190, 255]], dtype=np.uint8)  # alternating outlines
+_SELECTED_RGB = np.array([230, 20, 60], dtype=np.uint8)
+
+
+def draw_windows(rgb: np.ndarray, cell: int, kernel_size: int, stride: int, out_shape,
+                 selected: tuple[int, int] | None = None, draw_all: bool = True) -> np.ndarray:
+    """Outline pooling windows on an upscaled RGB picture (each input cell is ``cell`` pixels).
+
+    Window (i, j) covers rows i*stride .. i*stride + kernel_size - 1 (and columns likewise) of the
+    padded input. Neighbouring windows alternate two colours; ``selected`` gets a thick red one.
+    Returns a new array; ``rgb`` is not changed.
+    """
+    out = rgb.copy()
+
+    def box(i, j, color, width):
+        r0, c0 = i * stride * cell, j * stride * cell
+        r1, c1 = r0 + kernel_size * cell, c0 + kernel_size * cell
+        out[r0:r0 + width, c0:c1] = color
+        out[r1 - width:r1, c0:c1] = color
+        out[r0:r1, c0:c0 + width] = color
+        out[r0:r1, c1 - width:c1] = color
+
+    thin = 1 if cell < 8 else 2
+    if draw_all:
+        for i in range(out_shape[0]):
+            for j in range(out_shape[1]):
+                box(i, j, _WINDOW_RGB[(i + j) % 2], thin)
+    if selected is not None:
+        box(*selected, _SELECTED_RGB, max(2, thin + 1))
+    return out
+
+
+def _table(a: np.ndarray, highlight=None, pad_mask=None, pad_text: str = "") -> str:
+    rows = []
+    for i in range(a.shape[0]):
+        cells = []
+        for j in range(a.shape[1]):
+            style = ""
+            if pad_mask is not None and pad_mask[i, j]:
+                text, style = pad_text, "background:#d6dee8;color:#555"
+            else:
+                text = f"{a[i, j]:.4g}"
+            if highlight is not None and highlight[i, j]:
+                style = "background:#f7c6cf;font-weight:bold"
+            cells.append(f'<td style="{style}">{html.escape(text)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return '<table class="cl-layers-table">' + "".join(rows) + "</table>"
+
+
+class PoolingExplorer:
+    """Max or average pooling, live: the input with its windows, the output and its shape.
+
+    Args:
+        source: "lecture 4x4", "grid 8x8" (random integers 0..9, seeded) or "photo".
+        kernel_size, stride, padding, mode ("max" or "avg"): the starting settings.
+        photo_size: side of the photograph (pooled as a (photo_size, photo_size) image).
+        seed: seed of the 8x8 grid.
+
+    Attributes after ``update()``: ``x`` (the input), ``output``, ``out_shape``, ``selected``
+    (the highlighted output cell), ``ok`` (False while the settings are invalid).
+    """
+
+    SOURCES = ("lecture 4x4", "grid 8x8", "photo")
+    MAX_WINDOWS_DRAWN = 400
+
+    def __init__(self, source: str = "lecture 4x4", kernel_size: int = 2, stride: int = 2,
+                 padding: int = 0, mode: str = "max", photo_size: int = 64, seed: int = 0):
+        if source not in self.SOURCES:
+            raise KeyError(f"source must be one of {self.SOURCES}, got {source!r}")
+        if mode not in ("max", "avg"):
+            raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+        rng = np.random.default_rng(seed)
+        self.inputs = {
+            "lecture 4x4": LECTURE_GRID,
+            "grid 8x8": rng.integers(0, 10, size=(8, 8)).astype(np.float32),
+            "photo": load_photo("flower", size=photo_size),
+        }
+        self.source = W.Dropdown(options=list(self.SOURCES), value=source, description="input")
+        self.mode = W.ToggleButtons(options=[("max", "max"), ("average", "avg")], value=mode,
+                                    description="pooling")
+        slider = dict(continuous_update=True, style={"description_width": "initial"})
+        self.kernel_size = W.IntSlider(value=kernel_size, min=1, max=8,
+                                       description="kernel_size", **slider)
+        self.stride = W.IntSlider(value=stride, min=1, max=8, description="stride", **slider)
+        self.padding = W.IntSlider(value=padding, min=0, max=4, description="padding", **slider)
+        self.window = W.IntSlider(value=0, min=0, max=0, description="window #", **slider)
+        self.in_image = W.Image(format="png", layout=W.Layout(max_width="320px"))
+        self.out_image = W.Image(format="png", layout=W.Layout(max_width="320px"))
+        self.shape_label = W.HTML()
+        self.shape_label.add_class("cl-pool-shape")
+        self.values = W.HTML()
+        self.message = W.HTML()
+        self.message.add_class("cl-layers-msg")
+        self.x = self.output = self.out_shape = self.selected = None
+        self.ok = False
+        self.widget = W.VBox([
+            W.HTML(_CSS),
+            W.HBox([W.VBox([self.source, self.mode]),
+                    W.VBox([self.kernel_size, self.stride, self.padding, self.window])]),
+            self.message,
+            W.HBox([W.VBox([W.HTML("<b>input</b> (padding in gray-blue, windows outlined, "
+                                   "the chosen window in red)"), self.in_image]),
+                    W.VBox([W.HTML("<b>output</b>"), self.out_image])]),
+            self.shape_label,
+            self.values,
+            W.HTML(f"<small>photo: {html.escape(PHOTO_CREDITS)}</small>"),
+        ])
+        self.widget.add_class("cl-pooling-explorer")
+        for c in (self.source, self.mode, self.kernel_size, self.stride, self.padding):
+            c.observe(self.update, names="value")
+        self.window.observe(self._draw_selection, names="value")
+        self.update()
+
+    def update(self, *_):
+        """Pool with the current settings and redraw; invalid settings show a message."""
+        x = self.inputs[self.source.value]
+        k, s, p = self.kernel_size.value, self.stride.value, self.padding.value
+        fn = pooling.max_pool2d if self.mode.value == "max" else pooling.avg_pool2d
+        try:
+            out = fn(x, kernel_size=k, stride=s, padding=p)
+        except (ValueError, TypeError) as e:
+            self.ok = False
+            self.message.value = html.escape(f"{_error_text(e)} (showing the last good output)")
+            return
+        self.ok = True
+        self.message.value = ""
+        self.x, self.output = x, out
+        self.out_shape = out.shape
+        self._settings = (k, s, p)
+        n_windows = out.shape[0] * out.shape[1]
+        old = self.window.value
+        self.window.max = n_windows - 1  # may clip value, which fires _draw_selection
+        if self.window.value == old:
+            self._draw_selection()
+        ph, pw = x.shape[0] + 2 * p, x.shape[1] + 2 * p
+        self.shape_label.value = (
+            f"<b>input</b> {x.shape} → padded ({ph}, {pw}) → <b>output</b> {out.shape}: "
+            f"floor(({x.shape[0]} + 2·{p} − {k}) / {s}) + 1 = {out.shape[0]} rows; "
+            f"{x.size} values become {out.size} ({out.size / x.size:.0%}).")
+
+    def _draw_selection(self, *_):
+        if self.output is None:
+            return
+        k, s, p = self._settings
+        x, out = self.x, self.output
+        sel = divmod(int(self.window.value), out.shape[1])
+        self.selected = sel
+        lo, hi = float(x.min()), float(x.max())
+        cmap = "gray" if self.source.value == "photo" else "viridis"
+        cell = max(1, 256 // (max(x.shape) + 2 * p))
+        padded = np.pad(x, p)
+        pad_mask = np.ones(padded.shape, dtype=bool)
+        pad_mask[p:p + x.shape[0], p:p + x.shape[1]] = False
+        rgb = to_rgb(padded, cmap, lo, hi)
+        rgb[pad_mask] = _PAD_RGB
+        rgb = rgb.repeat(cell, axis=0).repeat(cell, axis=1)
+        n_windows = out.shape[0] * out.shape[1]
+        self.in_image.value = to_png(draw_windows(
+            rgb, cell, k, s, out.shape, selected=sel,
+            draw_all=n_windows <= self.MAX_WINDOWS_DRAWN))
+        out_cell = max(1, 256 // max(x.shape))  # same cell size as the input: sizes compare
+        out_rgb = to_rgb(out, cmap, lo, hi, scale=out_cell)
+        self.out_image.value = to_png(draw_windows(out_rgb, out_cell, 1, 1, out.shape,
+                                                   selected=sel, draw_all=False))
+        if max(padded.shape) <= 12:
+            window = np.zeros(padded.shape, dtype=bool)
+            window[sel[0] * s:sel[0] * s + k, sel[1] * s:sel[1] * s + k] = True
+            chosen = np.zeros(out.shape, dtype=bool)
+            chosen[sel] = True
+            pad_text = "−∞" if self.mode.value == "max" else "0"
+            self.values.value = (
+                '<div style="display:flex;gap:24px;align-items:flex-start">'
+                f"<div>padded input{_table(padded, window, pad_mask, pad_text)}</div>"
+                f"<div>output{_table(out, chosen)}</div>"
+                f"<div>window #{self.window.value} (row {sel[0]}, column {sel[1]}) gives "
+                f"<b>{out[sel]:.4g}</b></div></div>")
+        else:
+            self.values.value = (f"window #{self.window.value} (row {sel[0]}, column {sel[1]}) "
+                                 f"gives {out[sel]:.4g}")
+
+
+def pooling_explorer(**kwargs) -> W.VBox:
+    """Build a :class:`PoolingExplorer` and return its widget (arguments as the class)."""
+    explorer = PoolingExplorer(**kwargs)
+    explorer.widget.explorer = explorer
+    return explorer.widget

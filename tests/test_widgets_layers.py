@@ -1,0 +1,215 @@
+"""The activation and pooling explorers' update logic, without a browser: set a control's value,
+assert the new output (and that invalid settings keep the last good one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_lib import activations, conv, kernels, pooling
+from course_lib.widgets.layers import (
+    LECTURE_GRID,
+    ActivationExplorer,
+    PoolingExplorer,
+    activation_explorer,
+    draw_windows,
+    pooling_explorer,
+)
+
+PNG = b"\x89PNG"
+
+
+@pytest.fixture(scope="module")
+def small_image():
+    return np.random.default_rng(0).random((24, 20)).astype(np.float32)
+
+
+def _expected_pre(image, kernel_name, b):
+    k = kernels.KERNELS[kernel_name].astype(image.dtype)
+    return conv.correlate2d(image, k, padding=1) + np.float32(b)
+
+
+def test_activation_explorer_starts_with_relu_of_the_feature_map(small_image):
+    ex = ActivationExplorer(image=small_image)
+    np.testing.assert_allclose(ex.pre, _expected_pre(small_image, "edge_detection_3", 0.0))
+    np.testing.assert_array_equal(ex.post, activations.relu(ex.pre))
+    for img in (ex.curve, ex.pre_image, ex.post_image):
+        assert bytes(img.value).startswith(PNG)
+    assert ex.message.value == ""
+    assert "(24, 20)" in ex.info.value
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "sigmoid", "tanh"])
+def test_changing_activation_and_bias_updates_maps_and_curve(small_image, name):
+    ex = ActivationExplorer(image=small_image)
+    before = ex.curve.value
+    ex.activation.value = name
+    ex.bias.value = 0.5
+    pre = _expected_pre(small_image, "edge_detection_3", 0.5)
+    np.testing.assert_allclose(ex.pre, pre, rtol=1e-6)
+    fn = getattr(activations, name)
+    np.testing.assert_allclose(ex.post, fn(pre), rtol=1e-6)
+    np.testing.assert_allclose(ex.curve_y, fn(ex.curve_x + 0.5))
+    assert ex.curve.value != before
+    assert f"f = {name}" in ex._line.axes.get_title()
+
+
+def test_bias_moves_the_relu_threshold(small_image):
+    ex = ActivationExplorer(image=small_image)
+    ex.bias.value = -1.0
+    low = float(np.mean(ex.post > 0))
+    ex.bias.value = 1.0
+    high = float(np.mean(ex.post > 0))
+    assert low < high
+    # the curve's kink sits at x = -b
+    assert ex.curve_y[ex.curve_x < -1.0].max() == 0.0
+    assert ex.curve_y[ex.curve_x > -1.0].min() > 0.0
+
+
+def test_changing_kernel_recomputes_the_feature_map(small_image):
+    ex = ActivationExplorer(image=small_image)
+    ex.kernel.value = "sobel_x"
+    np.testing.assert_allclose(ex.pre, _expected_pre(small_image, "sobel_x", 0.0), rtol=1e-6)
+
+
+def test_a_learners_function_runs_and_its_errors_stay_inside(small_image):
+    def leaky(x):
+        return np.where(x > 0, x, 0.2 * x)
+
+    def broken(x):
+        raise RuntimeError("oops")
+
+    ex = ActivationExplorer(image=small_image, extra={"mine": leaky, "broken": broken})
+    ex.activation.value = "mine"
+    np.testing.assert_allclose(ex.post, leaky(ex.pre))
+    good_post, good_png = ex.post.copy(), ex.post_image.value
+    ex.activation.value = "broken"
+    assert "RuntimeError: oops" in ex.message.value
+    assert "last good output" in ex.message.value
+    np.testing.assert_array_equal(ex.post, good_post)
+    assert ex.post_image.value == good_png
+    ex.activation.value = "relu"
+    assert ex.message.value == ""
+
+
+def test_a_function_that_changes_the_shape_is_reported(small_image):
+    ex = ActivationExplorer(image=small_image, extra={"sum": np.sum})
+    ex.activation.value = "sum"
+    assert "keep the shape" in ex.message.value
+
+
+def test_activation_explorer_widget_and_css_class():
+    w = activation_explorer(size=32)
+    assert "cl-activation-explorer" in w._dom_classes
+    assert isinstance(w.explorer, ActivationExplorer)
+    assert w.explorer.pre.shape == (32, 32)
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    (dict(activation="gelu"), KeyError, "activation must be one of"),
+    (dict(kernel="nope"), KeyError, "kernel must be one of"),
+    (dict(image=np.zeros((2, 3, 4))), ValueError, "2-D gray image"),
+])
+def test_activation_explorer_bad_arguments(kwargs, exc, words):
+    kwargs.setdefault("image", np.zeros((8, 8), np.float32))
+    with pytest.raises(exc, match=words):
+        ActivationExplorer(**kwargs)
+
+
+# ---- pooling ---------------------------------------------------------------------------------
+
+def test_pooling_explorer_starts_with_the_lecture_example():
+    ex = PoolingExplorer()
+    np.testing.assert_array_equal(ex.output, [[4, 8], [9, 5]])
+    assert ex.out_shape == (2, 2)
+    assert "(4, 4)" in ex.shape_label.value and "(2, 2)" in ex.shape_label.value
+    assert bytes(ex.in_image.value).startswith(PNG)
+    assert bytes(ex.out_image.value).startswith(PNG)
+    assert ex.window.max == 3
+    assert "<td" in ex.values.value
+
+
+@pytest.mark.parametrize("source", PoolingExplorer.SOURCES)
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("k, s, p", [(2, 2, 0), (3, 1, 1), (3, 2, 0), (4, 3, 2), (1, 1, 0)])
+def test_every_setting_matches_course_lib_pooling(source, mode, k, s, p):
+    ex = PoolingExplorer(source=source, photo_size=16)
+    ex.mode.value = mode
+    ex.kernel_size.value = k
+    ex.stride.value = s
+    ex.padding.value = p
+    assert ex.ok, ex.message.value
+    fn = pooling.max_pool2d if mode == "max" else pooling.avg_pool2d
+    want = fn(ex.inputs[source], kernel_size=k, stride=s, padding=p)
+    np.testing.assert_allclose(ex.output, want)
+    assert ex.out_shape == want.shape
+    assert ex.window.max == want.size - 1
+    assert f"{want.shape}" in ex.shape_label.value
+
+
+def test_invalid_settings_show_a_message_and_keep_the_last_good_output():
+    ex = PoolingExplorer()
+    good, good_png, good_label = ex.output.copy(), ex.out_image.value, ex.shape_label.value
+    ex.padding.value = 2  # more than half of kernel_size 2
+    assert not ex.ok
+    assert "padding" in ex.message.value and "last good output" in ex.message.value
+    np.testing.assert_array_equal(ex.output, good)
+    assert ex.out_image.value == good_png and ex.shape_label.value == good_label
+    ex.padding.value = 0
+    ex.kernel_size.value = 6  # larger than the 4x4 input
+    assert not ex.ok and "kernel_size" in ex.message.value
+    ex.kernel_size.value = 4
+    assert ex.ok and ex.message.value == ""
+    np.testing.assert_array_equal(ex.output, [[9]])
+
+
+def test_window_slider_selects_an_output_cell_and_its_value():
+    ex = PoolingExplorer()
+    ex.window.value = 2
+    assert ex.selected == (1, 0)
+    assert "gives <b>9</b>" in ex.values.value
+    ex.mode.value = "avg"
+    assert "gives <b>7.5</b>" in ex.values.value
+    ex.kernel_size.value = 4  # one window only: the slider is clipped to it
+    assert ex.window.max == 0 and ex.window.value == 0 and ex.selected == (0, 0)
+
+
+def test_padding_is_shown_as_minus_infinity_for_max_and_zero_for_avg():
+    ex = PoolingExplorer(kernel_size=3, stride=1, padding=1)
+    assert "−∞" in ex.values.value
+    ex.mode.value = "avg"
+    assert "−∞" not in ex.values.value
+
+
+def test_photo_source_and_css_class():
+    w = pooling_explorer(source="photo", photo_size=32)
+    assert "cl-pooling-explorer" in w._dom_classes
+    ex = w.explorer
+    assert ex.x.shape == (32, 32) and ex.out_shape == (16, 16)
+    assert "<td" not in ex.values.value  # no table of 1,024 numbers
+
+
+def test_draw_windows_outlines_the_selected_window():
+    rgb = np.zeros((16, 16, 3), np.uint8)  # a 4x4 input drawn with 4x4 pixels per cell
+    out = draw_windows(rgb, cell=4, kernel_size=2, stride=2, out_shape=(2, 2), selected=(1, 1),
+                       draw_all=False)
+    assert rgb.max() == 0  # input unchanged
+    red = (out == [230, 20, 60]).all(axis=-1)
+    assert red[8:16, 8:16].any() and not red[:8, :].any() and not red[:, :8].any()
+    assert red[8, 8:16].all() and red[8:16, 15].all()  # top and right edges
+    assert not red[10:14, 10:14].any()  # the inside is left alone
+    other = draw_windows(rgb, cell=4, kernel_size=2, stride=2, out_shape=(2, 2))
+    assert other[:8, :8].any() and other[8:, 8:].any()  # all windows outlined
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    (dict(source="mnist"), KeyError, "source must be one of"),
+    (dict(mode="min"), ValueError, "mode must be 'max' or 'avg'"),
+])
+def test_pooling_explorer_bad_arguments(kwargs, exc, words):
+    with pytest.raises(exc, match=words):
+        PoolingExplorer(**kwargs)
+
+
+def test_lecture_grid_is_the_slides_matrix():
+    assert LECTURE_GRID.tolist() == [[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]]
