@@ -1,0 +1,240 @@
+"""Figures for the RNN lesson: the folded and unrolled graphs, hidden states, gradient norms.
+
+Every public function returns a ``matplotlib.figure.Figure``. ``IMAGES`` maps the file names in
+``images/`` to zero-argument functions that draw them (collected by the image builder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch
+from matplotlib.path import Path
+
+from . import new_figure
+
+__all__ = ["plot_folded", "plot_unrolled", "plot_hidden_states", "plot_gradient_norms",
+           "plot_unroll_explorer", "IMAGES"]
+
+_R = 0.32  # node radius in data units
+_FILL = {"x": "#dbe9f6", "h": "#fbe3c8", "o": "#dcefd9"}
+_CMAP = colormaps["RdBu_r"]
+
+
+def _node(ax: Axes, xy: tuple[float, float], label: str, kind: str, value: float | None = None,
+          fontsize: int = 11) -> None:
+    fill = _FILL[kind] if value is None else _CMAP(0.5 + 0.5 * float(np.clip(value, -1, 1)))
+    ax.add_patch(Circle(xy, _R, facecolor=fill, edgecolor="#333333", lw=1.2, zorder=3))
+    color = "white" if value is not None and abs(value) > 0.6 else "black"
+    ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fontsize, color=color, zorder=4)
+
+
+def _arrow(ax: Axes, p: tuple[float, float], q: tuple[float, float], label: str = "",
+           color: str = "#333333", lw: float = 1.3, label_offset=(0.12, 0.0),
+           fontsize: int = 10, gap: float = _R) -> None:
+    """An arrow from node p to node q, starting and ending ``gap`` away from the centres."""
+    p_, q_ = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    d = (q_ - p_) / np.linalg.norm(q_ - p_)
+    a, b = p_ + gap * d, q_ - gap * d
+    ax.add_patch(FancyArrowPatch(tuple(a), tuple(b), arrowstyle="-|>", mutation_scale=10,
+                                 color=color, lw=lw, shrinkA=0, shrinkB=0, zorder=2))
+    if label:
+        mx, my = (p_ + q_) / 2 + np.asarray(label_offset)
+        ax.text(mx, my, label, ha="left", va="center", fontsize=fontsize, color=color,
+                style="italic", zorder=4)
+
+
+def _graph_axes(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float], title: str) -> None:
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+
+
+def plot_folded() -> Figure:
+    """The folded graph: one cell whose hidden state feeds back into itself through W.
+
+    Example:
+        >>> fig = plot_folded()
+    """
+    fig, axes = new_figure(size=(2.6, 3.2))
+    ax = axes[0, 0]
+    x, h, o = (0.0, 0.0), (0.0, 1.2), (0.0, 2.4)
+    _node(ax, x, "$x$", "x")
+    _node(ax, h, "$h$", "h")
+    _node(ax, o, "$o$", "o")
+    _arrow(ax, x, h, "U")
+    _arrow(ax, h, o, "V")
+    # the recurrent loop: out of h on the right, round, and back into h
+    a0, a1 = np.deg2rad(35), np.deg2rad(-35)
+    start = (h[0] + _R * np.cos(a0), h[1] + _R * np.sin(a0))
+    end = (h[0] + _R * np.cos(a1), h[1] + _R * np.sin(a1))
+    loop = Path([start, (h[0] + 1.3, h[1] + 0.9), (h[0] + 1.3, h[1] - 0.9), end],
+                [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
+    ax.add_patch(FancyArrowPatch(path=loop, arrowstyle="-|>", mutation_scale=12, color="#b5461a",
+                                 lw=1.5, zorder=2))
+    ax.text(h[0] + 1.05, h[1], "W", color="#b5461a", style="italic", fontsize=11, va="center")
+    ax.text(h[0] + 0.5, h[1] - 0.75, "next step", color="#b5461a", fontsize=7, va="top")
+    _graph_axes(ax, (-0.9, 1.6), (-0.5, 2.9), "folded: one cell and a loop")
+    return fig
+
+
+def _draw_unrolled(ax: Axes, T: int, h_values: np.ndarray | None = None,
+                   grad_norms: np.ndarray | None = None, max_labels: int = 8,
+                   first_step: int = 1) -> None:
+    step = 1.0
+    xs = np.arange(T + 1) * step
+    y_x, y_h, y_o = 0.0, 1.2, 2.4
+    small = T > max_labels
+    fs = 8 if small else 11
+    _node(ax, (xs[0], y_h), f"$h_{{{first_step - 1}}}$", "h", fontsize=fs)
+    for t in range(1, T + 1):
+        cx = xs[t]
+        value = None if h_values is None else float(h_values[t - 1])
+        _node(ax, (cx, y_x), f"$x_{{{t}}}$" if not small else "", "x", fontsize=fs)
+        label = f"$h_{{{t}}}$" if value is None else f"{value:.2f}"
+        _node(ax, (cx, y_h), label if not small else "", "h", value, fontsize=fs if value is None else 8)
+        _node(ax, (cx, y_o), f"$o_{{{t}}}$" if not small else "", "o", fontsize=fs)
+        _arrow(ax, (cx, y_x), (cx, y_h), "" if small else "U", fontsize=8)
+        _arrow(ax, (cx, y_h), (cx, y_o), "" if small else "V", fontsize=8)
+        _arrow(ax, (xs[t - 1], y_h), (cx, y_h), "" if small else "W", color="#b5461a",
+               label_offset=(-0.1, 0.14), fontsize=8)
+    if grad_norms is not None:
+        g = np.asarray(grad_norms, dtype=float)
+        # gradient flowing back from h_T: line width follows log10 of ||dL/dh_t||
+        logs = np.log10(np.maximum(g, 1e-30))
+        for t in range(T, 1, -1):
+            lw = 0.3 + 0.9 * float(np.clip(logs[t - 2] + 4.0, 0.0, 6.0))
+            _arrow(ax, (xs[t], y_h - 0.55), (xs[t - 1], y_h - 0.55), color="#7b2d8b", lw=lw,
+                   gap=0.12)
+        ax.text(xs[-1] + 0.45, y_h - 0.55, "∂L/∂h", color="#7b2d8b", fontsize=8, va="center")
+    ax.set_xlim(-0.6, xs[-1] + (1.3 if grad_norms is not None else 0.6))
+    ax.set_ylim(-0.6, 2.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def plot_unrolled(T: int = 4, h_values: np.ndarray | None = None,
+                  grad_norms: np.ndarray | None = None) -> Figure:
+    """The unrolled graph over T steps: the same U, W, V copied at every step.
+
+    Args:
+        T: number of time steps (>= 1).
+        h_values: optional (T,) one number per step (e.g. a hidden unit); colours the h nodes
+            (blue negative, red positive, in [-1, 1]) and is written in them.
+        grad_norms: optional (T,) ``||dL/dh_t||`` for t = 1..T; drawn as backward arrows whose
+            width grows with log10 of the norm.
+
+    Example:
+        >>> fig = plot_unrolled(3, h_values=np.array([0.5, -0.2, 0.1]))
+    """
+    if isinstance(T, bool) or not isinstance(T, int | np.integer) or T < 1:
+        raise ValueError(f"T must be an int >= 1, got {T!r}")
+    for name, a in (("h_values", h_values), ("grad_norms", grad_norms)):
+        if a is not None and np.shape(a) != (T,):
+            raise ValueError(f"{name} must have shape (T,) = ({T},), got {np.shape(a)}")
+    fig, axes = new_figure(size=(1.0 + 0.95 * T, 3.0))
+    ax = axes[0, 0]
+    _draw_unrolled(ax, int(T), h_values, grad_norms)
+    ax.set_title(f"unrolled over T = {T} steps:\nthe same U, W, V at every step", fontsize=10)
+    return fig
+
+
+def _draw_hidden_states(ax: Axes, h: np.ndarray, max_units: int = 8) -> None:
+    T, H = h.shape
+    t = np.arange(1, T + 1)
+    for j in range(min(H, max_units)):
+        ax.plot(t, h[:, j], marker="o", ms=3, lw=1.2, label=f"unit {j + 1}")
+    ax.axhline(0, color="#888888", lw=0.6)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("hidden state $h_t$")
+    title = "hidden states" + ("" if H <= max_units else f" (first {max_units} of {H} units)")
+    ax.set_title(title, fontsize=10)
+
+
+def plot_hidden_states(h: np.ndarray, max_units: int = 8) -> Figure:
+    """Hidden states against time, one line per unit.
+
+    Args:
+        h: (T, H) hidden states of one sequence (e.g. ``rnn_forward(...).h[:, 0]``).
+        max_units: draw at most this many units.
+    """
+    h = np.asarray(h)
+    if h.ndim != 2:
+        raise ValueError(f"h must have shape (T, H), got {h.shape}")
+    fig, axes = new_figure(size=(4.2, 2.8))
+    _draw_hidden_states(axes[0, 0], h, max_units)
+    if h.shape[1] <= 4:
+        axes[0, 0].legend(fontsize=7)
+    return fig
+
+
+def _draw_gradient_norms(ax: Axes, curves: Mapping[str, np.ndarray]) -> None:
+    for label, norms in curves.items():
+        norms = np.asarray(norms, dtype=float)
+        ax.semilogy(np.arange(norms.size), np.maximum(norms, 1e-300), marker=".", ms=3, lw=1.3,
+                    label=label)
+    ax.set_xlabel("time lag k = T − t (steps back)")
+    ax.set_ylabel("‖∂L/∂$h_{T-k}$‖")
+    ax.set_title("gradient of a last-step loss", fontsize=10)
+    ax.grid(True, which="major", lw=0.4, alpha=0.6)
+
+
+def plot_gradient_norms(curves: Mapping[str, np.ndarray]) -> Figure:
+    """Gradient norm against time lag on a log scale, one curve per label.
+
+    Args:
+        curves: label -> (T,) norms indexed by lag (``gradient_norms_by_lag``).
+
+    Example:
+        >>> fig = plot_gradient_norms({"ρ = 0.9": 0.9 ** np.arange(10)})
+    """
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError("curves must be a non-empty dict: label -> array of norms")
+    fig, axes = new_figure(size=(4.6, 3.2))
+    _draw_gradient_norms(axes[0, 0], curves)
+    axes[0, 0].legend(fontsize=8)
+    return fig
+
+
+def plot_unroll_explorer(h: np.ndarray, grad_norms: np.ndarray, rho: float,
+                         max_graph_steps: int = 12) -> Figure:
+    """The unroll explorer's picture: unrolled graph, hidden states, gradient norms.
+
+    Args:
+        h: (T, H) hidden states of one sequence.
+        grad_norms: (T,) ``||dL/dh_{T-k}||`` by lag k (``gradient_norms_by_lag``).
+        rho: the spectral radius of W (for the reference line rho**k).
+        max_graph_steps: the graph shows at most this many steps (the last ones).
+    """
+    h = np.asarray(h)
+    T = h.shape[0]
+    # fixed axes positions (no layout engine): a redraw in a widget stays fast
+    fig = Figure(figsize=(9.6, 5.0), dpi=80)
+    ax_g = fig.add_axes((0.01, 0.53, 0.98, 0.42))
+    shown = min(T, max_graph_steps)
+    by_time = np.asarray(grad_norms)[::-1]  # index t-1 -> ||dL/dh_t||
+    _draw_unrolled(ax_g, shown, h[-shown:, 0], by_time[-shown:], first_step=T - shown + 1)
+    note = "" if shown == T else f" (last {shown} of {T} steps)"
+    ax_g.set_title(f"unrolled graph{note}: h nodes coloured by unit 1, "
+                   "purple arrows = gradient flowing back", fontsize=10)
+    ax_h = fig.add_axes((0.075, 0.09, 0.39, 0.38))
+    ax_n = fig.add_axes((0.585, 0.09, 0.39, 0.38))
+    _draw_hidden_states(ax_h, h)
+    k = np.arange(T)
+    _draw_gradient_norms(ax_n, {"BPTT": grad_norms})
+    ax_n.semilogy(k, np.maximum(float(rho) ** k, 1e-300), ls="--", color="#888888", lw=1, label=f"ρ^k, ρ = {rho:.2f}")
+    ax_n.legend(fontsize=8)
+    return fig
+
+
+IMAGES = {
+    "rnn_folded.png": plot_folded,
+    "rnn_unrolled.png": lambda: plot_unrolled(4),
+}

@@ -1,0 +1,150 @@
+"""The unroll explorer of lesson 01: an RNN unrolled over T steps, its hidden states and how a
+gradient from the last step travels back in time.
+
+Controls: sequence length T, the spectral radius ρ of W, the input sequence (a named kind or
+your own numbers) and its amplitude. The RNN has one input, ``hidden_size`` units and
+``W = ρ Q`` with Q orthogonal (``RNNParams.orthogonal``), so ρ is exactly the factor by which a
+small-state gradient shrinks or grows per step.
+
+``UnrollExplorer.update()`` reads the controls, calls ``course_lib.rnn`` and redraws one PNG
+(``plot_unroll_explorer``); it holds no maths. Invalid input (e.g. a custom sequence that is not
+a list of numbers) shows a message and keeps the last good picture. Tests set a control's
+``.value`` and read ``h``, ``grad_norms`` and ``xs``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import ipywidgets as W
+import numpy as np
+
+from course_lib.plotting.rnn import plot_unroll_explorer
+from course_lib.rnn import (
+    INPUT_KINDS,
+    RNNParams,
+    example_inputs,
+    gradient_norms_by_lag,
+    rnn_forward,
+)
+
+__all__ = ["UnrollExplorer", "unroll_explorer", "parse_sequence"]
+
+CUSTOM = "custom"
+
+_CSS = """<style>
+.cl-rnn-msg {color:#a4262c; font-family:sans-serif; min-height:1.2em}
+.cl-rnn-info {font-family:sans-serif; font-size:13px}
+</style>"""
+
+
+def parse_sequence(text: str) -> np.ndarray:
+    """Numbers separated by commas or spaces, e.g. ``"1, 0, 0, -1"`` -> array([1., 0., 0., -1.]).
+
+    Raises:
+        ValueError: naming the first entry that is not a finite number, or if there is none.
+    """
+    parts = [p for p in text.replace(",", " ").split() if p]
+    if not parts:
+        raise ValueError("type at least one number, e.g. 1, 0, 0, -1")
+    values = []
+    for p in parts:
+        try:
+            v = float(p)
+        except ValueError:
+            raise ValueError(f"{p!r} is not a number; separate numbers with commas") from None
+        if not np.isfinite(v):
+            raise ValueError(f"{p!r} is not a finite number")
+        values.append(v)
+    return np.array(values)
+
+
+class UnrollExplorer:
+    """Unroll an RNN over T steps and watch its states and its gradients.
+
+    Args:
+        T: starting sequence length (1 to 40).
+        rho: starting spectral radius of W (0 to 2).
+        inputs: a kind of ``course_lib.rnn.INPUT_KINDS`` or ``"custom"``.
+        scale: amplitude multiplying the input sequence.
+        hidden_size: H. seed: seeds the parameters (and the "noise" input).
+
+    Attributes after ``update()``: ``xs`` (T, 1, 1), ``h`` (T, H) hidden states,
+    ``grad_norms`` (T,) ``||dL/dh_{T-k}||`` by lag k.
+    """
+
+    def __init__(self, T: int = 12, rho: float = 0.9, inputs: str = "impulse", scale: float = 0.5,
+                 hidden_size: int = 8, seed: int = 0):
+        if inputs not in INPUT_KINDS + (CUSTOM,):
+            raise KeyError(f"inputs must be one of {INPUT_KINDS + (CUSTOM,)}, got {inputs!r}")
+        self.hidden_size, self.seed = hidden_size, seed
+        style = {"description_width": "120px"}
+        self.T = W.IntSlider(value=T, min=1, max=40, description="steps T", style=style,
+                             continuous_update=False)
+        self.rho = W.FloatSlider(value=rho, min=0.0, max=2.0, step=0.05, description="spectral radius ρ",
+                                 style=style, continuous_update=False, readout_format=".2f")
+        self.inputs = W.Dropdown(options=list(INPUT_KINDS) + [CUSTOM], value=inputs,
+                                 description="input x_t", style=style)
+        self.scale = W.FloatSlider(value=scale, min=0.0, max=3.0, step=0.05, description="input scale",
+                                   style=style, continuous_update=False, readout_format=".2f")
+        self.custom = W.Text(value="1, 0, 0, -1", description="custom x", style=style,
+                             continuous_update=False,
+                             placeholder="numbers, e.g. 1, 0, 0, -1 (then zeros)")
+        self.image = W.Image(format="png", layout=W.Layout(width="768px"))
+        self.info = W.HTML()
+        self.info.add_class("cl-rnn-info")
+        self.message = W.HTML()
+        self.message.add_class("cl-rnn-msg")
+        self.xs = self.h = self.grad_norms = None
+        controls = W.VBox([self.T, self.rho, self.inputs, self.custom, self.scale])
+        self.widget = W.VBox([W.HTML(_CSS), controls, self.message, self.info, self.image])
+        self.widget.add_class("cl-rnn-unroll-explorer")
+        for c in (self.T, self.rho, self.inputs, self.scale, self.custom):
+            c.observe(self.update, names="value")
+        self.update()
+
+    def _inputs(self, T: int) -> np.ndarray:
+        kind = self.inputs.value
+        if kind != CUSTOM:
+            return example_inputs(kind, T, seed=self.seed)
+        values = parse_sequence(self.custom.value)
+        if values.size > T:
+            raise ValueError(f"the custom sequence has {values.size} numbers but T = {T}; "
+                             f"raise T or shorten the sequence")
+        xs = np.zeros((T, 1, 1))
+        xs[: values.size, 0, 0] = values
+        return xs
+
+    def update(self, *_):
+        """Recompute states and gradient norms from the controls and redraw."""
+        self.custom.disabled = self.inputs.value != CUSTOM
+        T, rho, scale = int(self.T.value), float(self.rho.value), float(self.scale.value)
+        try:
+            xs = self._inputs(T) * scale
+            params = RNNParams.orthogonal(1, self.hidden_size, 1, spectral_radius=rho,
+                                          seed=self.seed)
+            h = rnn_forward(xs, None, params).h[:, 0, :]
+            norms = gradient_norms_by_lag(params, xs)
+        except (ValueError, TypeError, KeyError) as e:
+            self.message.value = html.escape(f"{e} (showing the last good picture)")
+            return
+        self.message.value = ""
+        self.xs, self.h, self.grad_norms = xs, h, norms
+        k = T - 1
+        self.info.value = (f"W = ρ·Q with ρ = {rho:.2f}, H = {self.hidden_size} units. "
+                           f"A gradient of norm 1 at h<sub>{T}</sub> has norm "
+                           f"<b>{norms[k]:.3g}</b> at h<sub>1</sub>, {k} steps back "
+                           f"(ρ<sup>{k}</sup> = {rho ** k:.3g}).")
+        fig = plot_unroll_explorer(h, norms, rho)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=80, pil_kwargs={"compress_level": 1})
+        self.image.value = buf.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def unroll_explorer(**kwargs) -> UnrollExplorer:
+    """Build an ``UnrollExplorer`` (see its arguments); display it as a cell's last expression."""
+    return UnrollExplorer(**kwargs)

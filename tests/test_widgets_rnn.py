@@ -1,0 +1,84 @@
+"""The unroll explorer's update logic, without a browser: set a control, read the new output."""
+
+import numpy as np
+import pytest
+
+from course_lib.rnn import RNNParams, gradient_norms_by_lag, rnn_forward
+from course_lib.widgets.rnn import UnrollExplorer, parse_sequence, unroll_explorer
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return unroll_explorer(T=6, rho=0.9, inputs="impulse", scale=0.5)
+
+
+def test_initial_state_is_the_library_result(explorer):
+    p = RNNParams.orthogonal(1, 8, 1, spectral_radius=0.9, seed=0)
+    xs = np.zeros((6, 1, 1))
+    xs[0] = 0.5
+    np.testing.assert_allclose(explorer.xs, xs)
+    np.testing.assert_allclose(explorer.h, rnn_forward(xs, None, p).h[:, 0])
+    np.testing.assert_allclose(explorer.grad_norms, gradient_norms_by_lag(p, xs))
+    assert explorer.image.value[:4] == b"\x89PNG"
+    assert "cl-rnn-unroll-explorer" in explorer.widget._dom_classes
+    assert explorer.message.value == ""
+    assert "h<sub>6</sub>" in explorer.info.value
+
+
+def test_sequence_length_changes_the_unrolled_length(explorer):
+    explorer.T.value = 15
+    assert explorer.h.shape == (15, 8) and explorer.grad_norms.shape == (15,)
+    assert "h<sub>15</sub>" in explorer.info.value
+    explorer.T.value = 6
+
+
+def test_spectral_radius_makes_gradients_vanish_or_explode(explorer):
+    explorer.inputs.value = "zeros"
+    explorer.rho.value = 0.5
+    small = explorer.grad_norms[-1]
+    before = explorer.image.value
+    explorer.rho.value = 1.5
+    big = explorer.grad_norms[-1]
+    assert small == pytest.approx(0.5**5) and big == pytest.approx(1.5**5)
+    assert explorer.image.value != before
+    explorer.rho.value, explorer.inputs.value = 0.9, "impulse"
+
+
+def test_input_choice_and_scale(explorer):
+    explorer.inputs.value = "step"
+    np.testing.assert_allclose(explorer.xs[:, 0, 0], 0.5)
+    explorer.scale.value = 2.0
+    np.testing.assert_allclose(explorer.xs[:, 0, 0], 2.0)
+    assert explorer.custom.disabled
+    explorer.scale.value, explorer.inputs.value = 0.5, "impulse"
+
+
+def test_custom_sequence_and_invalid_text_keeps_last_good_output(explorer):
+    explorer.inputs.value = "custom"
+    assert not explorer.custom.disabled
+    explorer.custom.value = "1, 0, -2"
+    np.testing.assert_allclose(explorer.xs[:, 0, 0], [0.5, 0, -1, 0, 0, 0])
+    h, image = explorer.h.copy(), explorer.image.value
+    explorer.custom.value = "1, x"
+    assert "&#x27;x&#x27; is not a number" in explorer.message.value
+    np.testing.assert_array_equal(explorer.h, h)
+    assert explorer.image.value == image
+    explorer.custom.value = "1 1 1 1 1 1 1 1"  # longer than T = 6
+    assert "8 numbers but T = 6" in explorer.message.value
+    explorer.custom.value = "0.5 0.5"
+    assert explorer.message.value == ""
+    np.testing.assert_allclose(explorer.xs[:2, 0, 0], 0.25)
+    explorer.inputs.value = "impulse"
+
+
+def test_parse_sequence():
+    np.testing.assert_array_equal(parse_sequence(" 1, 0 ,-1  2.5"), [1, 0, -1, 2.5])
+    for bad, words in [("", "at least one number"), ("1, two", "'two' is not a number"),
+                       ("1, nan", "not a finite number")]:
+        with pytest.raises(ValueError, match=words):
+            parse_sequence(bad)
+
+
+def test_bad_constructor_argument():
+    with pytest.raises(KeyError, match="inputs must be one of"):
+        UnrollExplorer(inputs="square")
