@@ -20,22 +20,9 @@ import numbers
 
 import numpy as np
 
+from course_lib.conv import _as_float_array
+
 __all__ = ["flatten", "linear", "compose_linear", "log_softmax", "cross_entropy"]
-
-
-def _as_float_array(x, name: str) -> np.ndarray:
-    """``x`` as a real floating array (integers and bools become float64); TypeError otherwise."""
-    if isinstance(x, np.ndarray):
-        a = x
-    elif isinstance(x, list | tuple | numbers.Real):
-        a = np.asarray(x)
-    else:
-        raise TypeError(f"{name} must be a NumPy array (or a list of numbers), got {type(x).__name__}")
-    if a.dtype.kind in "biu":
-        a = a.astype(np.float64)
-    elif a.dtype.kind != "f":
-        raise TypeError(f"{name} must hold real numbers, got dtype {a.dtype}")
-    return a
 
 
 def _check_same_dtype(**arrays: np.ndarray) -> None:

@@ -213,3 +213,42 @@ def test_pooling_explorer_bad_arguments(kwargs, exc, words):
 
 def test_lecture_grid_is_the_slides_matrix():
     assert LECTURE_GRID.tolist() == [[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]]
+
+
+# ---- the static figures of lessons 05 and 06 (course_lib.plotting.layers) -----------------------
+
+def test_layer_figures_draw_what_they_are_given():
+    from matplotlib.figure import Figure
+
+    from course_lib.plotting.layers import (
+        plot_class_scores,
+        plot_curves,
+        plot_detector_maps,
+        plot_pooling,
+        plot_unchanged,
+    )
+
+    x = np.linspace(-3, 3, 61)
+    fig = plot_curves(x, {"relu": activations.relu(x), "tanh": activations.tanh(x)}, title="t")
+    assert isinstance(fig, Figure)
+    assert [ln.get_label() for ln in fig.axes[0].get_lines()][-2:] == ["relu", "tanh"]
+
+    pre = np.random.default_rng(1).standard_normal((6, 6))
+    fig = plot_detector_maps({"k": pre}, {"k": activations.relu(pre)}, credit="CC BY 2.0")
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 2
+    lo, hi = images[0].get_clim()
+    assert lo == -hi  # centred on zero
+    with pytest.raises(ValueError, match="same keys"):
+        plot_detector_maps({"a": pre}, {"b": pre})
+
+    out = pooling.max_pool2d(LECTURE_GRID, 2)
+    fig = plot_pooling(LECTURE_GRID, out, kernel_size=2)
+    assert len(fig.axes[0].patches) == 4 and len(fig.axes[1].patches) == 4
+    assert sorted(t.get_text() for t in fig.axes[1].texts) == ["4", "5", "8", "9"]
+
+    fig = plot_unchanged({"map": np.array([[True, False], [True, True]])})
+    assert "75% unchanged" in fig.axes[0].get_title()
+
+    fig = plot_class_scores(["a", "b"], np.array([1.0, -1.0]), np.array([0.88, 0.12]))
+    assert len(fig.axes[0].patches) == 2 and fig.axes[1].get_ylim() == (0.0, 1.0)

@@ -1,0 +1,122 @@
+"""Figures for the detector layer and the pooling and task layers (lessons 05 and 06).
+
+Pure functions returning a ``matplotlib.figure.Figure``; they draw the arrays they are given and
+compute no activations, pooling or layers themselves (the numeric modules do that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from course_lib.plotting import annotate_values, new_figure, show_image, show_signed
+
+__all__ = ["plot_curves", "plot_detector_maps", "plot_pooling", "plot_unchanged",
+           "plot_class_scores"]
+
+_COLORS = ("#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#d68910")
+
+
+def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], title: str = "",
+                xlabel: str = "x", ylabel: str = "f(x)") -> Figure:
+    """Several curves over the same x (activation functions, a function and its best line)."""
+    fig, axes = new_figure(size=(4.2, 3.0))
+    ax = axes[0, 0]
+    ax.axhline(0, color="#999", lw=0.8)
+    ax.axvline(0, color="#999", lw=0.8)
+    for k, (name, y) in enumerate(curves.items()):
+        ax.plot(x, y, lw=2, color=_COLORS[k % len(_COLORS)], label=name,
+                ls="-" if k < len(_COLORS) else "--")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def plot_detector_maps(pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray],
+                       credit: str = "") -> Figure:
+    """Feature maps before the activation (top row: diverging map centred on zero, colour bar)
+    and after it (bottom row), one column per kernel; ``pre`` and ``post`` share their keys."""
+    names = list(pre)
+    if list(post) != names:
+        raise ValueError(f"pre and post must have the same keys in the same order; got "
+                         f"{names} and {list(post)}")
+    fig, axes = new_figure(ncols=len(names), nrows=2, size=(3.0 * len(names), 5.6))
+    for col, name in enumerate(names):
+        show_signed(axes[0, col], pre[name], f"{name}: before ReLU")
+        a = np.asarray(post[name])
+        if a.min() >= 0:
+            show_image(axes[1, col], a, f"{name}: after ReLU", cmap="magma", colorbar=True,
+                       vmin=0.0)
+        else:
+            show_signed(axes[1, col], a, f"{name}: after")
+    if credit:
+        fig.text(0.01, 0.0, credit, fontsize=7, color="#555", va="bottom")
+    return fig
+
+
+def plot_pooling(x: np.ndarray, out: np.ndarray, kernel_size: int, stride: int | None = None,
+                 title: str = "pooling", fmt: str = "{:g}") -> Figure:
+    """A small input with its pooling windows outlined (window (i, j) in the colour of output
+    cell (i, j)) beside the output; every value written on its cell."""
+    x, out = np.asarray(x, dtype=float), np.asarray(out, dtype=float)
+    stride = kernel_size if stride is None else stride
+    lo, hi = min(x.min(), out.min()), max(x.max(), out.max())
+    fig, axes = new_figure(ncols=2, size=(5.6, 2.9))
+    palette = ["#e67e22", "#2980b9", "#27ae60", "#8e44ad", "#c0392b", "#16a085"]
+    for ax, a, name in ((axes[0, 0], x, f"input {x.shape}"),
+                        (axes[0, 1], out, f"output {out.shape}")):
+        show_image(ax, a, name, cmap="Greys", vmin=lo, vmax=hi + 0.6 * (hi - lo + 1e-9))
+        annotate_values(ax, a, fmt=fmt)
+        ax.set_xticks(range(a.shape[1]))
+        ax.set_yticks(range(a.shape[0]))
+    for (i, j), _ in np.ndenumerate(out):
+        color = palette[(i * out.shape[1] + j) % len(palette)]
+        inset = 0.06 * ((i + j) % 2)  # overlapping windows stay distinguishable
+        axes[0, 0].add_patch(Rectangle((j * stride - 0.5 + inset, i * stride - 0.5 + inset),
+                                       kernel_size - 2 * inset, kernel_size - 2 * inset,
+                                       fill=False, ec=color, lw=2.5))
+        axes[0, 1].add_patch(Rectangle((j - 0.45, i - 0.45), 0.9, 0.9, fill=False, ec=color,
+                                       lw=2.5))
+    fig.suptitle(f"{title}: kernel_size={kernel_size}, stride={stride}", fontsize=10)
+    return fig
+
+
+def plot_unchanged(masks: Mapping[str, np.ndarray], title: str = "") -> Figure:
+    """Where values stayed the same (light) or changed (dark), with the fraction unchanged."""
+    fig, axes = new_figure(ncols=len(masks), size=(2.9 * len(masks), 3.0))
+    for ax, (name, m) in zip(axes[0], masks.items()):
+        m = np.asarray(m, dtype=bool)
+        show_image(ax, m.astype(float), f"{name}\n{m.mean():.0%} unchanged", cmap="Greys_r",
+                   vmin=0.0, vmax=1.0)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def plot_class_scores(class_names: Sequence[str], scores: np.ndarray,
+                      probs: np.ndarray) -> Figure:
+    """One example's class scores (logits, signed) and the softmax probabilities, as bars."""
+    scores, probs = np.asarray(scores, dtype=float), np.asarray(probs, dtype=float)
+    fig, axes = new_figure(ncols=2, size=(6.4, 2.6))
+    pos = np.arange(len(class_names))
+    ax = axes[0, 0]
+    ax.bar(pos, scores, color=np.where(scores >= 0, "#c0392b", "#2e86c1"))
+    ax.axhline(0, color="#555", lw=0.8)
+    ax.set_title("class scores (linear layer)", fontsize=10)
+    ax.set_ylabel("score")
+    ax = axes[0, 1]
+    ax.bar(pos, probs, color="#27ae60")
+    ax.set_ylim(0, 1)
+    ax.set_title("probabilities (softmax)", fontsize=10)
+    ax.set_ylabel("probability")
+    for k, p in enumerate(probs):
+        ax.text(k, p + 0.02, f"{p:.2f}", ha="center", fontsize=8)
+    for ax in axes[0]:
+        ax.set_xticks(pos, list(class_names))
+        ax.set_xlabel("class")
+    return fig
