@@ -1,0 +1,148 @@
+"""Figures for the convolution lessons: kernels, filter responses, which cells a stride visits.
+
+Pure functions returning a ``matplotlib.figure.Figure``; they draw arrays they are given and
+compute no convolutions themselves (``course_lib.conv`` does that).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from course_lib.conv import conv_output_size
+from course_lib.plotting import annotate_values, new_figure, show_image, show_signed
+
+__all__ = ["visited_mask", "plot_kernels", "plot_responses", "plot_grids", "plot_coverage"]
+
+
+def _pair(v, name: str) -> tuple[int, int]:
+    t = tuple(v) if isinstance(v, tuple | list) else (v, v)
+    if len(t) != 2 or not all(isinstance(x, int | np.integer) and x >= 1 for x in t):
+        raise ValueError(f"{name} must be an int >= 1 or a pair of them, got {v!r}")
+    return int(t[0]), int(t[1])
+
+
+def visited_mask(padded_shape: tuple[int, int], kernel_shape, stride=1) -> np.ndarray:
+    """Which cells of a (padded) input at least one window of a strided scan covers.
+
+    Args:
+        padded_shape: (Hp, Wp), the input's shape after padding.
+        kernel_shape: (kh, kw) or an int k for (k, k).
+        stride: an int or (sh, sw).
+
+    Returns:
+        bool array of shape (Hp, Wp): True where some window reads the cell. When the stride does
+        not tile the input, the last rows and columns stay False: no output ever depends on them
+        (and with a stride larger than the kernel, rows and columns between windows too).
+
+    Example:
+        >>> visited_mask((6, 6), 3, 2)[:, -1]   # windows start at 0 and 2: column 5 is never read
+        array([False, False, False, False, False, False])
+    """
+    hp, wp = (int(v) for v in padded_shape)
+    kh, kw = _pair(kernel_shape, "kernel_shape")
+    sh, sw = _pair(stride, "stride")
+    if kh > hp or kw > wp:
+        raise ValueError(f"kernel_shape {(kh, kw)} does not fit the padded input {(hp, wp)}")
+
+    def axis(n: int, k: int, s: int) -> np.ndarray:
+        offset = np.arange(n)[:, None] - np.arange(0, n - k + 1, s)[None, :]
+        return ((offset >= 0) & (offset < k)).any(axis=1)  # inside some window's [start, start+k)
+
+    return axis(hp, kh, sh)[:, None] & axis(wp, kw, sw)[None, :]
+
+
+def plot_kernels(named: dict[str, np.ndarray], title: str = "") -> Figure:
+    """Small kernels side by side, in a diverging map centred on zero, each entry written on it."""
+    fig, axes = new_figure(ncols=len(named), size=(2.4 * len(named), 2.6))
+    for ax, (name, k) in zip(axes[0], named.items()):
+        k = np.asarray(k, dtype=float)
+        show_signed(ax, k, name, colorbar=True)
+        annotate_values(ax, k, fmt="{:.3g}")
+        ax.set_xticks(range(k.shape[1]))
+        ax.set_yticks(range(k.shape[0]))
+        ax.set_xlabel("n")
+        ax.set_ylabel("m")
+    if title:
+        fig.suptitle(title, fontsize=11)
+    return fig
+
+
+def plot_responses(image: np.ndarray, responses: dict[str, np.ndarray], credit: str = "",
+                   ncols: int = 3) -> Figure:
+    """The input image (gray) and each filter's output: gray if it has no negative values,
+    otherwise a diverging map centred on zero with a colour bar."""
+    panels = [("input", np.asarray(image))] + [(k, np.asarray(v)) for k, v in responses.items()]
+    nrows = -(-len(panels) // ncols)
+    fig, axes = new_figure(ncols=ncols, nrows=nrows, size=(3.0 * ncols, 2.9 * nrows))
+    for ax, (name, a) in zip(axes.ravel(), panels):
+        if name == "input" or a.min() >= 0:
+            show_image(ax, a, name, colorbar=name != "input")
+        else:
+            show_signed(ax, a, name)
+    for ax in axes.ravel()[len(panels):]:
+        ax.set_axis_off()
+    if credit:
+        fig.text(0.01, 0.0, credit, fontsize=7, color="#555", va="bottom")
+    return fig
+
+
+def plot_grids(arrays: dict[str, np.ndarray], signed: bool | None = None, fmt: str = "{:g}") -> Figure:
+    """Small arrays side by side with every value written on its cell (to check on paper).
+
+    ``signed=None`` picks per array: diverging map if it has negative values, else gray.
+    """
+    fig, axes = new_figure(ncols=len(arrays), size=(2.5 * len(arrays), 2.7))
+    for ax, (name, a) in zip(axes[0], arrays.items()):
+        a = np.asarray(a, dtype=float)
+        if signed or (signed is None and a.min() < 0):
+            show_signed(ax, a, name, colorbar=False)
+        else:
+            show_image(ax, a, name, cmap="Greys", vmin=min(0.0, a.min()), vmax=max(a.max(), 1e-9) * 1.6)
+        annotate_values(ax, a, fmt=fmt)
+        ax.set_xticks(range(a.shape[1]))
+        ax.set_yticks(range(a.shape[0]))
+    return fig
+
+
+def plot_coverage(h: int, w: int, kernel_size: int, stride: int = 1, padding: int = 0,
+                  title: str | None = None) -> Figure:
+    """The padded input of a strided scan: padding, cells read by some window, and cells never
+    read (red), with the first window outlined.
+
+    Args:
+        h, w: input height and width; kernel_size, stride, padding: of the scan (square).
+    """
+    hp, wp = h + 2 * padding, w + 2 * padding
+    visited = visited_mask((hp, wp), kernel_size, stride)
+    code = np.where(visited, 1, 2)                            # 1 read, 2 never read
+    pad = np.ones((hp, wp), dtype=bool)
+    pad[padding:padding + h, padding:padding + w] = False
+    code = np.where(pad & visited, 0, code)                   # 0 padding that is read
+    code = np.where(pad & ~visited, 3, code)                  # 3 padding never read
+    cmap = ListedColormap(["#d9d9d9", "#cfe3f7", "#f4a3a3", "#e8c7c7"])
+    fig, axes = new_figure(size=(3.0, 3.0))
+    ax = axes[0, 0]
+    ax.imshow(code, cmap=cmap, vmin=-0.5, vmax=3.5, interpolation="nearest")
+    ax.set_xticks(np.arange(-0.5, wp, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, hp, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.tick_params(which="minor", length=0)
+    ax.add_patch(Rectangle((-0.5, -0.5), kernel_size, kernel_size, fill=False, ec="#e07b00", lw=2.5))
+    for (i, j), c in np.ndenumerate(code):
+        if c >= 2:
+            ax.text(j, i, "×", ha="center", va="center", color="#a4262c", fontsize=9)
+    ho = conv_output_size(h, kernel_size, stride, padding)
+    wo = conv_output_size(w, kernel_size, stride, padding)
+    ax.set_title(title or f"{h}x{w}, k={kernel_size}, s={stride}, p={padding} → {ho}x{wo}",
+                 fontsize=9)
+    ax.set_xlabel("column (padded)")
+    ax.set_ylabel("row (padded)")
+    labels = ["zero padding", "input, read", "never read", "padding, never read"]
+    handles = [Rectangle((0, 0), 1, 1, color=cmap(k)) for k in range(4)]
+    present = [k for k in range(4) if (code == k).any()]
+    fig.legend([handles[k] for k in present], [labels[k] for k in present], loc="outside lower center",
+               ncols=2, fontsize=7, frameon=False)
+    return fig

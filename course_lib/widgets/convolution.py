@@ -1,0 +1,703 @@
+"""Convolution explorers: edit a kernel, move stride and padding, watch the output change.
+
+* :func:`kernel_explorer`: an editable 3x3 (or 5x5) kernel, a menu of the lecture's named kernels,
+  a photograph or a small synthetic image, stride and padding sliders; input, kernel and output side
+  by side, with the output's shape.
+* :func:`sliding_window_explorer`: a small grid of numbers, the window sliding over it one position
+  at a time (with a Play button), the output cell it produces and the multiply-add behind it.
+
+Both accept ``correlate=`` a learner's function with the signature of
+:func:`course_lib.conv.correlate2d`; its result is shown and compared with course_lib's, so a wrong
+implementation shows as a visible difference. The maths lives in :mod:`course_lib.conv`; these
+classes only read their controls, call it and draw. ``update()`` is a plain method: a test sets a
+control's ``.value`` (which calls it) and reads ``.output``, ``.message`` and the labels.
+Nothing raises into the notebook: a bad entry shows a message and keeps the last good output.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from fractions import Fraction
+
+import ipywidgets as W
+import numpy as np
+
+from course_lib import conv, data, kernels
+from course_lib.plotting import signed_limit
+from course_lib.plotting.cnn import visited_mask
+from course_lib.widgets._render import colorbar_png, to_png, to_rgb
+
+__all__ = ["KernelExplorer", "SlidingWindowExplorer", "kernel_explorer", "sliding_window_explorer",
+           "synthetic_image", "format_entry"]
+
+IMAGES = ("china", "flower", "synthetic")
+DISPLAY_PX = 256  # side of the square the input and output images are drawn in
+
+
+def synthetic_image(size: int = 24) -> np.ndarray:
+    """A small float32 test card in [0, 1]: a bright square, a diagonal edge and a dot.
+
+    Small enough to check a filter's effect pixel by pixel (edges are where detectors fire).
+    """
+    if not isinstance(size, int | np.integer) or size < 8:
+        raise ValueError(f"size must be an int >= 8, got {size!r}")
+    img = np.zeros((size, size), dtype=np.float32)
+    q = size // 4
+    img[q:2 * q + q // 2, q:2 * q + q // 2] = 1.0          # a bright square
+    r, c = np.indices((size, size))
+    img[(c - r > size // 3)] = 0.5                         # a half-bright triangle (diagonal edge)
+    img[3 * q, 3 * q] = 1.0                                # a single bright dot
+    return img
+
+
+def format_entry(v: float) -> str:
+    """A kernel entry as a learner would type it: '1', '-4', '0.5', or '1/9' for a simple fraction."""
+    v = float(v)
+    if v == int(v):
+        return str(int(v))
+    f = Fraction(v).limit_denominator(64)
+    if abs(float(f) - v) < 1e-9:
+        return f"{f.numerator}/{f.denominator}"
+    return f"{v:.4g}"
+
+
+def _parse_entry(text: str) -> float:
+    """'1', '-0.5', '1/9', '2e-1' -> float; raises ValueError for text, nothing, inf or nan."""
+    s = str(text).strip()
+    if not s:
+        raise ValueError("is empty")
+    try:
+        return float(Fraction(s))
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"holds {s!r}, which is not a number (write e.g. 1, -0.5 or 1/9)") from None
+
+
+def _fmt(v: float) -> str:
+    return f"{float(v):.4g}"
+
+
+def _check_range(value, name: str, lo: int, hi: int) -> int:
+    """A slider's starting value: an int in [lo, hi] (a slider would clip it silently)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an int from {lo} to {hi}, got {value!r}")
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must be an int from {lo} to {hi}, got {value}")
+    return int(value)
+
+
+def _call_learner(fn: Callable, image: np.ndarray, kernel: np.ndarray, stride: int,
+                  padding: int) -> np.ndarray:
+    """Call a learner's correlate: plain (image, kernel) when stride 1 and no padding, so a first
+    version without those arguments already works."""
+    if stride == 1 and padding == 0:
+        return fn(image.copy(), kernel.copy())
+    return fn(image.copy(), kernel.copy(), stride=stride, padding=padding)
+
+
+def _compare_with_reference(got, want: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """(array to show or None, a sentence comparing the learner's result with the reference)."""
+    if got is None:
+        return None, "your function returned None; did you forget `return`?"
+    try:
+        got = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, f"your function returned {type(got).__name__}, not an array of numbers"
+    if got.shape != want.shape:
+        return None, (f"your function returned shape {got.shape}, the reference gives "
+                      f"{want.shape}")
+    if not np.all(np.isfinite(got)):
+        return got, "your function returned NaN or infinite values"
+    diff = float(np.max(np.abs(got - want))) if got.size else 0.0
+    if diff <= 1e-4 * max(1.0, float(np.max(np.abs(want))) if want.size else 1.0):
+        return got, f"matches the reference (max |diff| = {diff:.2g})"
+    return got, f"differs from reference: max |diff| = {diff:.4g}"
+
+
+class _ColourBar:
+    """A vertical colour bar image with its top and bottom values written beside it."""
+
+    def __init__(self, cmap: str, height: int = 160):
+        self.cmap = cmap
+        self.top = W.HTML(layout=W.Layout(height="18px"))
+        self.bottom = W.HTML(layout=W.Layout(height="18px"))
+        self.image = W.Image(value=colorbar_png(cmap, height=height), format="png",
+                             layout=W.Layout(width="14px", height=f"{height}px"))
+        self.box = W.VBox([self.top, self.image, self.bottom],
+                          layout=W.Layout(align_items="center", margin="20px 0 0 4px"))
+
+    def set(self, cmap: str, lo: float, hi: float, visible: bool = True) -> None:
+        if cmap != self.cmap:
+            self.cmap = cmap
+            self.image.value = colorbar_png(cmap, height=int(self.image.layout.height[:-2]))
+        self.top.value = f"<small>{_fmt(hi)}</small>"
+        self.bottom.value = f"<small>{_fmt(lo)}</small>"
+        self.box.layout.visibility = "visible" if visible else "hidden"
+
+
+def _colour_limits(a: np.ndarray) -> tuple[str, float, float]:
+    """Gray from min to max for non-negative data; a diverging map centred on zero otherwise."""
+    lo = float(np.min(a)) if a.size else 0.0
+    hi = float(np.max(a)) if a.size else 1.0
+    if lo < 0:
+        lim = signed_limit(a)
+        return "RdBu_r", -lim, lim
+    return "gray", lo, hi if hi > lo else lo + 1.0
+
+
+def _upscale(shape: tuple[int, ...]) -> int:
+    """Integer pixel repeat so a small image is drawn crisp rather than blurred by the browser."""
+    return max(1, DISPLAY_PX // max(shape))
+
+
+def _for_display(a: np.ndarray) -> np.ndarray:
+    """Shrink an image larger than the display box by block means (what the browser's own
+    downscaling would show), so that PNG encoding costs what the screen can show, no more."""
+    f = -(-max(a.shape) // DISPLAY_PX)
+    if f <= 1:
+        return a
+    h, w = (a.shape[0] // f) * f, (a.shape[1] // f) * f
+    return a[:h, :w].reshape(h // f, f, w // f, f).mean(axis=(1, 3))
+
+
+class _Explorer:
+    """What both explorers share: compute with course_lib (and the learner's function), report
+    problems inside the widget, display as the widget."""
+
+    correlate: Callable | None
+    status: W.HTML
+    widget: W.VBox
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _fail(self, why: str) -> None:
+        self.message = why
+        self.status.value = (f'<span style="color:#a4262c">&#9888; {html.escape(why)}; '
+                             "showing the last good output.</span>")
+
+    def _compute(self, image: np.ndarray, kernel: np.ndarray, stride: int, padding: int) -> bool:
+        """Set output, reference, comparison and message; False (last output kept) on a problem."""
+        try:
+            ref = conv.correlate2d(image, kernel, stride=stride, padding=padding)
+        except (ValueError, TypeError) as e:
+            self._fail(f"the kernel does not fit: {e}")
+            return False
+        shown, comparison = ref, ""
+        if self.correlate is not None:
+            try:
+                got = _call_learner(self.correlate, image, kernel, stride, padding)
+            except Exception as e:  # noqa: BLE001 - a learner's error is shown, never raised
+                self._fail(f"your function raised {type(e).__name__}: {e}")
+                return False
+            shown, comparison = _compare_with_reference(got, ref)
+            if shown is None:
+                self.comparison = comparison
+                self._fail(comparison)
+                return False
+        self.output, self.reference, self.comparison, self.message = shown, ref, comparison, ""
+        self.status.value = ""
+        return True
+
+
+class KernelExplorer(_Explorer):
+    """Edit a kernel and watch its cross-correlation with an image (see :func:`kernel_explorer`).
+
+    Attributes a test (or a curious learner) can read after any change:
+        output: the last good output (what is shown), a 2-D float array.
+        reference: course_lib's output for the same settings.
+        message: '' when all is well, otherwise why the last change could not be shown.
+        comparison: the sentence comparing ``correlate`` with course_lib ('' without one).
+    Controls: ``cells`` (5x5 Text), ``size`` ('3x3'/'5x5'), ``preset``, ``image``, ``stride``,
+    ``padding``; changing any of them calls :meth:`update`.
+    """
+
+    def __init__(self, image: str = "china", kernel: str = "edge_detection_3", size: int = 3,
+                 stride: int = 1, padding: int = 0, correlate: Callable | None = None,
+                 photo_size: int = 256, synthetic_size: int = 24):
+        if image not in IMAGES:
+            raise KeyError(f"image must be one of {IMAGES}, got {image!r}")
+        if size not in (3, 5):
+            raise ValueError(f"size must be 3 or 5, got {size!r}")
+        if correlate is not None and not callable(correlate):
+            raise TypeError(f"correlate must be a function like course_lib.conv.correlate2d, "
+                            f"got {type(correlate).__name__}")
+        start = kernels.get_kernel(kernel)  # KeyError naming the valid kernels
+        stride = _check_range(stride, "stride", 1, 4)
+        padding = _check_range(padding, "padding", 0, 3)
+        self.correlate = correlate
+        self._images = {"synthetic": synthetic_image(synthetic_size)}
+        self._photo_size = photo_size
+        self._busy = False
+        self.output = np.zeros((1, 1))
+        self.reference = self.output
+        self.message = ""
+        self.comparison = ""
+
+        names = list(kernels.KERNELS) + ["custom"]
+        self.preset = W.Dropdown(options=names, value=kernel, description="kernel",
+                                 layout=W.Layout(width="230px"))
+        self.size = W.ToggleButtons(options=["3x3", "5x5"], value=f"{size}x{size}",
+                                    description="size", style={"button_width": "48px"})
+        self.image = W.Dropdown(options=list(IMAGES), value=image, description="image",
+                                layout=W.Layout(width="230px"))
+        self.stride = W.IntSlider(value=stride, min=1, max=4, description="stride",
+                                  continuous_update=True)
+        self.padding = W.IntSlider(value=padding, min=0, max=3, description="padding",
+                                   continuous_update=True)
+        self.stride.add_class("kx-stride")
+        self.padding.add_class("kx-padding")
+        self.cells = [[W.Text(value="0", layout=W.Layout(width="52px"), continuous_update=True)
+                       for _ in range(5)] for _ in range(5)]
+        for r, row in enumerate(self.cells):
+            for c, cell in enumerate(row):
+                cell.add_class(f"kx-cell-{r}-{c}")
+        self.grid = W.GridBox(layout=W.Layout(grid_gap="2px"))
+
+        side = f"{DISPLAY_PX}px"
+        self.input_view = W.Image(format="png", layout=W.Layout(width=side, height=side))
+        self.kernel_view = W.Image(format="png", layout=W.Layout(width="120px", height="120px"))
+        self.output_view = W.Image(format="png", layout=W.Layout(width=side, height=side))
+        self.input_title = W.HTML()
+        self.output_title = W.HTML()
+        self.output_title.add_class("kx-shape")
+        self.kernel_bar = _ColourBar("RdBu_r", height=120)
+        self.output_bar = _ColourBar("gray")
+        self.status = W.HTML()
+        self.status.add_class("kx-message")
+        self.compare_label = W.HTML()
+        self.compare_label.add_class("kx-compare")
+
+        self._set_kernel(start)
+        self._layout_grid()
+
+        controls = W.HBox([W.VBox([self.image, self.preset, self.size]),
+                           W.VBox([self.stride, self.padding])])
+        panels = W.HBox([
+            W.VBox([self.input_title, self.input_view]),
+            W.VBox([W.HTML("<b>kernel</b> (edit a cell)"), self.grid,
+                    W.HBox([self.kernel_view, self.kernel_bar.box])],
+                   layout=W.Layout(margin="0 12px")),
+            W.VBox([self.output_title, W.HBox([self.output_view, self.output_bar.box])]),
+        ])
+        self.widget = W.VBox([controls, panels, self.status, self.compare_label])
+        self.widget.add_class("kernel-explorer")
+
+        for w in [self.image, self.stride, self.padding] + [c for row in self.cells for c in row]:
+            w.observe(self._on_change, names="value")
+        self.preset.observe(self._on_preset, names="value")
+        self.size.observe(self._on_size, names="value")
+        self._draw_input()
+        self.update()
+
+    # ---- display ------------------------------------------------------------------------------
+    @property
+    def kernel_size(self) -> int:
+        return 3 if self.size.value == "3x3" else 5
+
+    def _layout_grid(self) -> None:
+        k = self.kernel_size
+        self.grid.children = [self.cells[r][c] for r in range(k) for c in range(k)]
+        self.grid.layout.grid_template_columns = f"repeat({k}, 54px)"
+
+    # ---- reading the controls -----------------------------------------------------------------
+    def current_image(self) -> np.ndarray:
+        name = self.image.value
+        if name not in self._images:
+            self._images[name] = data.load_photo(name, gray=True, size=self._photo_size)
+        return self._images[name]
+
+    def read_kernel(self) -> np.ndarray:
+        """The kernel typed in the grid; raises ValueError naming the first bad cell."""
+        k = self.kernel_size
+        out = np.empty((k, k), dtype=np.float32)
+        for r in range(k):
+            for c in range(k):
+                try:
+                    out[r, c] = _parse_entry(self.cells[r][c].value)
+                except ValueError as e:
+                    raise ValueError(f"kernel cell (row {r}, column {c}) {e}") from None
+        return out
+
+    def _set_kernel(self, kernel: np.ndarray) -> None:
+        """Write a kernel into the grid (switching 3x3/5x5 to fit) without a cascade of updates."""
+        kernel = np.asarray(kernel, dtype=np.float64)
+        n = kernel.shape[0]
+        busy, self._busy = self._busy, True
+        try:
+            if kernel.shape in ((3, 3), (5, 5)):
+                self.size.value = f"{n}x{n}"
+            for r in range(5):
+                for c in range(5):
+                    inside = r < kernel.shape[0] and c < kernel.shape[1]
+                    self.cells[r][c].value = format_entry(kernel[r, c]) if inside else "0"
+        finally:
+            self._busy = busy
+
+    # ---- events -------------------------------------------------------------------------------
+    def _on_change(self, change) -> None:
+        if self._busy:
+            return
+        if change["owner"] in (self.image, self.padding):
+            self._draw_input()
+        if any(change["owner"] in row for row in self.cells) and self.preset.value != "custom":
+            busy, self._busy = self._busy, True
+            self.preset.value = "custom"
+            self._busy = busy
+        self.update()
+
+    def _on_preset(self, change) -> None:
+        if self._busy or change["new"] == "custom":
+            return
+        self._set_kernel(np.asarray(kernels.get_kernel(change["new"])))
+        self._layout_grid()
+        self.update()
+
+    def _on_size(self, change) -> None:
+        self._layout_grid()
+        if self._busy:
+            return
+        # keep what was typed: 3x3 -> the centre of a 5x5 of zeros, 5x5 -> its centre 3x3
+        old = 5 if change["old"] == "5x5" else 3
+        vals = [[self.cells[r][c].value for c in range(old)] for r in range(old)]
+        busy, self._busy = self._busy, True
+        try:
+            for r in range(5):
+                for c in range(5):
+                    if old == 3:
+                        inside = 1 <= r <= 3 and 1 <= c <= 3
+                        self.cells[r][c].value = vals[r - 1][c - 1] if inside else "0"
+                    elif r < 3 and c < 3:
+                        self.cells[r][c].value = vals[r + 1][c + 1]
+            self.preset.value = "custom"
+        finally:
+            self._busy = busy
+        self.update()
+
+    # ---- the update: a plain method -----------------------------------------------------------
+    def _draw_input(self) -> None:
+        img = _for_display(conv.pad2d(self.current_image(), int(self.padding.value)))
+        self.input_view.value = to_png(img, "gray", 0.0, 1.0, scale=_upscale(img.shape))
+        h, w = self.current_image().shape
+        pad = f", zero-padded by {self.padding.value}" if self.padding.value else ""
+        self.input_title.value = f"<b>input</b> {h}&times;{w}{html.escape(pad)}"
+
+    def update(self) -> None:
+        """Read the controls, compute, redraw. Never raises: problems go to ``message``."""
+        try:
+            kernel = self.read_kernel()
+        except ValueError as e:
+            self._fail(str(e))
+            return
+        image = self.current_image()
+        if self._compute(image, kernel, int(self.stride.value), int(self.padding.value)):
+            self._draw(kernel)
+
+    def _draw(self, kernel: np.ndarray) -> None:
+        lim = signed_limit(kernel)
+        self.kernel_view.value = to_png(kernel, "RdBu_r", -lim, lim, scale=24)
+        self.kernel_bar.set("RdBu_r", -lim, lim)
+        out = self.output
+        cmap, lo, hi = _colour_limits(out)
+        shown = _for_display(out)
+        self.output_view.value = to_png(shown, cmap, lo, hi, scale=_upscale(shown.shape))
+        self.output_bar.set(cmap, lo, hi)
+        h, w = out.shape
+        self.output_title.value = f"<b>output</b> shape ({h}, {w})"
+        if self.comparison:
+            good = self.comparison.startswith("matches")
+            color = "#1b7f3b" if good else "#a4262c"
+            self.compare_label.value = (f'<span style="color:{color}">your correlate: '
+                                        f"{html.escape(self.comparison)}</span>")
+        else:
+            self.compare_label.value = ""
+
+
+def kernel_explorer(image: str = "china", kernel: str = "edge_detection_3", size: int = 3,
+                    stride: int = 1, padding: int = 0, correlate: Callable | None = None,
+                    photo_size: int = 256) -> KernelExplorer:
+    """An editable kernel applied to an image, live.
+
+    Args:
+        image: "china", "flower" (scikit-learn's photographs, CC BY 2.0) or "synthetic".
+        kernel: a name from ``course_lib.kernels.KERNELS`` to start with.
+        size: 3 or 5, the side of the editable kernel grid.
+        stride, padding: starting values of the sliders.
+        correlate: optional ``f(image, kernel, stride=1, padding=0) -> output`` used instead of
+            ``course_lib.conv.correlate2d`` (called as ``f(image, kernel)`` when stride is 1 and
+            padding 0); its output is shown and compared with course_lib's.
+        photo_size: the photographs are cropped square and resized to this side.
+
+    Returns:
+        a :class:`KernelExplorer`; it displays as the widget when it is a cell's last expression.
+
+    Example:
+        >>> ex = kernel_explorer(image="synthetic", kernel="identity")
+        >>> ex.stride.value = 2
+        >>> ex.output.shape
+        (11, 11)
+    """
+    return KernelExplorer(image=image, kernel=kernel, size=size, stride=stride, padding=padding,
+                          correlate=correlate, photo_size=photo_size)
+
+
+# ------------------------------------------------------------------------------------------------
+# The sliding window
+# ------------------------------------------------------------------------------------------------
+
+_CELL = ("width:30px;height:26px;text-align:center;font:12px monospace;"
+         "border:1px solid #bbb;padding:0")
+
+
+def _hex(rgb) -> str:
+    r, g, b = (int(v) for v in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _text_colour(rgb) -> str:
+    r, g, b = (int(v) for v in rgb)
+    return "#fff" if 0.299 * r + 0.587 * g + 0.114 * b < 120 else "#111"
+
+
+def _colour_table(a: np.ndarray, cmap: str, lo: float, hi: float) -> np.ndarray:
+    return to_rgb(a, cmap, lo, hi) if a.size else np.zeros((*a.shape, 3), np.uint8)
+
+
+def _gradient_bar(cmap: str, lo: float, hi: float) -> str:
+    """A horizontal colour bar in HTML, its ends labelled with the limits."""
+    stops = to_rgb(np.linspace(0, 1, 9, dtype=np.float32)[None, :], cmap, 0.0, 1.0)[0]
+    grad = ", ".join(_hex(c) for c in stops)
+    return (f'<div style="display:flex;align-items:center;gap:4px;font:11px sans-serif">'
+            f"{_fmt(lo)}<div style=\"width:120px;height:10px;background:linear-gradient(to right,"
+            f' {grad});border:1px solid #999"></div>{_fmt(hi)}</div>')
+
+
+class SlidingWindowExplorer(_Explorer):
+    """Watch the window slide over a small input (see :func:`sliding_window_explorer`).
+
+    After any change: ``output`` (what is shown), ``reference``, ``message``, ``comparison``,
+    ``window`` (the (row, column) slices of the padded input under the window), ``out_index``
+    (the output cell being computed) and ``skipped`` (a boolean mask over the padded input of the
+    cells no window ever covers).
+    """
+
+    def __init__(self, size: int = 7, kernel_size: int = 3, stride: int = 2, padding: int = 0,
+                 image: np.ndarray | None = None, kernel: np.ndarray | None = None,
+                 correlate: Callable | None = None, seed: int = 0):
+        if correlate is not None and not callable(correlate):
+            raise TypeError(f"correlate must be a function like course_lib.conv.correlate2d, "
+                            f"got {type(correlate).__name__}")
+        size = _check_range(size, "size", 3, 9)
+        kernel_size = _check_range(kernel_size, "kernel_size", 1, 5)
+        stride = _check_range(stride, "stride", 1, 4)
+        padding = _check_range(padding, "padding", 0, 2)
+        rng = np.random.default_rng(seed)
+        self._big_image = rng.integers(0, 10, size=(9, 9)).astype(np.float64)
+        self._fixed_image = None if image is None else np.asarray(image, dtype=np.float64)
+        if self._fixed_image is not None and self._fixed_image.ndim != 2:
+            raise ValueError(f"image must be 2-D, got shape {self._fixed_image.shape}")
+        self._kernels = {k: rng.integers(-1, 2, size=(k, k)).astype(np.float64)
+                         for k in range(1, 6)}
+        self._fixed_kernel = None if kernel is None else np.asarray(kernel, dtype=np.float64)
+        if self._fixed_kernel is not None and self._fixed_kernel.ndim != 2:
+            raise ValueError(f"kernel must be 2-D, got shape {self._fixed_kernel.shape}")
+        self.correlate = correlate
+        self.output = np.zeros((1, 1))
+        self.reference = self.output
+        self.message = ""
+        self.comparison = ""
+        self.window = (slice(0, 1), slice(0, 1))
+        self.out_index = (0, 0)
+        self.skipped = np.zeros((1, 1), dtype=bool)
+
+        fixed_n = self._fixed_image is not None
+        fixed_k = self._fixed_kernel is not None
+        self.size = W.IntSlider(value=self._fixed_image.shape[0] if fixed_n else size, min=3,
+                                max=9, description="input size", disabled=fixed_n)
+        self.kernel_size = W.IntSlider(value=self._fixed_kernel.shape[0] if fixed_k else
+                                       kernel_size, min=1, max=5, description="kernel size",
+                                       disabled=fixed_k)
+        self.stride = W.IntSlider(value=stride, min=1, max=4, description="stride")
+        self.padding = W.IntSlider(value=padding, min=0, max=2, description="padding")
+        self.position = W.IntSlider(value=0, min=0, max=0, description="position")
+        self.play = W.Play(value=0, min=0, max=0, interval=800, description="play")
+        W.jslink((self.play, "value"), (self.position, "value"))
+        for w, cls in [(self.size, "sw-size"), (self.kernel_size, "sw-kernel-size"),
+                       (self.stride, "sw-stride"), (self.padding, "sw-padding"),
+                       (self.position, "sw-position")]:
+            w.add_class(cls)
+        self.board = W.HTML()
+        self.board.add_class("sw-board")
+        self.sum_label = W.HTML()
+        self.sum_label.add_class("sw-sum")
+        self.shape_label = W.HTML()
+        self.shape_label.add_class("sw-shape")
+        self.status = W.HTML()
+        self.status.add_class("sw-message")
+        self.widget = W.VBox([
+            W.HBox([W.VBox([self.size, self.kernel_size]), W.VBox([self.stride, self.padding])]),
+            W.HBox([self.play, self.position]),
+            self.shape_label, self.board, self.sum_label, self.status,
+        ])
+        self.widget.add_class("sliding-window-explorer")
+        for w in (self.size, self.kernel_size, self.stride, self.padding, self.position):
+            w.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    def current_image(self) -> np.ndarray:
+        if self._fixed_image is not None:
+            return self._fixed_image
+        n = int(self.size.value)
+        return self._big_image[:n, :n]
+
+    def current_kernel(self) -> np.ndarray:
+        if self._fixed_kernel is not None:
+            return self._fixed_kernel
+        return self._kernels[int(self.kernel_size.value)]
+
+    def update(self) -> None:
+        """Read the controls, compute, redraw. Never raises: problems go to ``message``."""
+        image, kernel = self.current_image(), self.current_kernel()
+        stride, padding = int(self.stride.value), int(self.padding.value)
+        if not self._compute(image, kernel, stride, padding):
+            return
+        ho, wo = self.reference.shape
+        n_pos = ho * wo
+        if self.position.max != n_pos - 1 or self.play.max != n_pos - 1:
+            # Changing max may clamp position.value, which calls update() again: harmless.
+            self.play.max = n_pos - 1
+            self.position.max = n_pos - 1
+        pos = min(int(self.position.value), n_pos - 1)
+        i, j = divmod(pos, wo)
+        kh, kw = kernel.shape
+        self.out_index = (i, j)
+        self.window = (slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw))
+        padded = conv.pad2d(image, padding)
+        self.skipped = ~visited_mask(padded.shape, kernel.shape, stride)
+        self._draw(padded, kernel, padding)
+
+    # ---- drawing (HTML tables: small grids whose numbers must stay readable) -------------------
+    def _draw(self, padded: np.ndarray, kernel: np.ndarray, padding: int) -> None:
+        h, w = self.current_image().shape
+        ho, wo = self.reference.shape
+        n_skip = int(self.skipped.sum())
+        skip_note = (f"; {n_skip} cells of the padded input are never visited (marked &times;)"
+                     if n_skip else "")
+        self.shape_label.value = (f"input ({h}, {w}), kernel {kernel.shape}, stride "
+                                  f"{self.stride.value}, padding {padding} &rarr; "
+                                  f"<b>output shape ({ho}, {wo})</b>{skip_note}")
+        rs, cs = self.window
+        i, j = self.out_index
+        win = padded[rs, cs]
+        terms = " + ".join(f"{_fmt(a)}&times;{_fmt(b)}" for a, b in zip(win.ravel(), kernel.ravel()))
+        value = self.output[i, j]
+        extra = ""
+        if self.correlate is not None and not np.isclose(value, self.reference[i, j]):
+            extra = (f' <span style="color:#a4262c">(your function gives {_fmt(value)}, '
+                     f"the multiply-add gives {_fmt(self.reference[i, j])})</span>")
+        self.sum_label.value = (f"<b>out[{i}, {j}]</b> = {terms} = <b>{_fmt(self.reference[i, j])}"
+                                f"</b>{extra}")
+        if self.comparison:
+            good = self.comparison.startswith("matches")
+            color = "#1b7f3b" if good else "#a4262c"
+            self.sum_label.value += (f'<br><span style="color:{color}">your correlate: '
+                                     f"{html.escape(self.comparison)}</span>")
+        self.board.value = ('<div style="display:flex;gap:24px;align-items:flex-start">'
+                            + self._input_table(padded, padding)
+                            + self._kernel_table(kernel) + self._output_table() + "</div>")
+
+    def _input_table(self, padded: np.ndarray, padding: int) -> str:
+        rs, cs = self.window
+        hp, wp = padded.shape
+        rgb = _colour_table(padded, "Greys", -2.0, 14.0)  # light grays: numbers stay readable
+        rows = []
+        for r in range(hp):
+            cells = []
+            for c in range(wp):
+                is_pad = r < padding or c < padding or r >= hp - padding or c >= wp - padding
+                in_win = rs.start <= r < rs.stop and cs.start <= c < cs.stop
+                style = _CELL + f";background:{_hex(rgb[r, c])};color:{_text_colour(rgb[r, c])}"
+                text = _fmt(padded[r, c])
+                cls = ["sw-in"]
+                if is_pad:
+                    style += ";color:#888;font-style:italic;border-style:dashed"
+                    cls.append("sw-pad")
+                if self.skipped[r, c]:
+                    style += (";background:repeating-linear-gradient(45deg,#fde0e0,#fde0e0 4px,"
+                              "#f7b6b6 4px,#f7b6b6 8px)")
+                    text += "&times;"
+                    cls.append("sw-skipped")
+                if in_win:
+                    style += ";outline:3px solid #e07b00;outline-offset:-3px"
+                    cls.append("sw-window")
+                cells.append(f'<td class="{" ".join(cls)}" style="{style}">{text}</td>')
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        return ('<div><b>input</b> (padding dashed, window orange)<table style="border-collapse:'
+                'collapse">' + "".join(rows) + "</table></div>")
+
+    def _kernel_table(self, kernel: np.ndarray) -> str:
+        lim = signed_limit(kernel)
+        rgb = _colour_table(kernel, "RdBu_r", -lim, lim)
+        rows = "".join(
+            "<tr>" + "".join(
+                f'<td style="{_CELL};background:{_hex(rgb[r, c])};color:{_text_colour(rgb[r, c])}">'
+                f"{_fmt(kernel[r, c])}</td>" for c in range(kernel.shape[1])) + "</tr>"
+            for r in range(kernel.shape[0]))
+        return (f'<div><b>kernel</b><table style="border-collapse:collapse">{rows}</table>'
+                f"{_gradient_bar('RdBu_r', -lim, lim)}</div>")
+
+    def _output_table(self) -> str:
+        out = self.output
+        lim = signed_limit(out)
+        rgb = _colour_table(out, "RdBu_r", -lim, lim)
+        i0, j0 = self.out_index
+        ho, wo = out.shape
+        rows = []
+        for r in range(ho):
+            cells = []
+            for c in range(wo):
+                done = r * wo + c <= i0 * wo + j0
+                style = _CELL
+                if done:
+                    style += f";background:{_hex(rgb[r, c])};color:{_text_colour(rgb[r, c])}"
+                    text = _fmt(out[r, c])
+                else:
+                    text = "&middot;"
+                cls = "sw-out"
+                if (r, c) == (i0, j0):
+                    style += ";outline:3px solid #e07b00;outline-offset:-3px"
+                    cls += " sw-current"
+                cells.append(f'<td class="{cls}" style="{style}">{text}</td>')
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        return ('<div><b>output</b> (current cell orange)<table style="border-collapse:collapse">'
+                + "".join(rows) + f"</table>{_gradient_bar('RdBu_r', -lim, lim)}</div>")
+
+
+def sliding_window_explorer(size: int = 7, kernel_size: int = 3, stride: int = 2,
+                            padding: int = 0, image: np.ndarray | None = None,
+                            kernel: np.ndarray | None = None, correlate: Callable | None = None,
+                            seed: int = 0) -> SlidingWindowExplorer:
+    """The window sliding over a small grid of numbers, one output cell at a time.
+
+    Args:
+        size: side of the random integer input (3..9); ignored when ``image`` is given.
+        kernel_size: side of the random kernel of -1, 0, 1 entries (1..5); ignored with ``kernel``.
+        stride, padding: starting values of the sliders.
+        image, kernel: optional fixed 2-D arrays to use instead of the random ones.
+        correlate: optional learner's function, as in :func:`kernel_explorer`.
+        seed: seed of the random input and kernels.
+
+    Returns:
+        a :class:`SlidingWindowExplorer`; move ``position`` (or press Play) to slide the window.
+
+    Example:
+        >>> ex = sliding_window_explorer(size=7, kernel_size=3, stride=2)
+        >>> ex.output.shape
+        (3, 3)
+        >>> ex.position.value = 4
+        >>> ex.out_index, ex.window
+        ((1, 1), (slice(2, 5, None), slice(2, 5, None)))
+    """
+    return SlidingWindowExplorer(size=size, kernel_size=kernel_size, stride=stride,
+                                 padding=padding, image=image, kernel=kernel,
+                                 correlate=correlate, seed=seed)

@@ -1,0 +1,325 @@
+"""The convolution explorers' update logic, without a browser: set a control, read the output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from course_lib import conv, kernels
+from course_lib.plotting.cnn import (
+    plot_coverage,
+    plot_grids,
+    plot_kernels,
+    plot_responses,
+    visited_mask,
+)
+from course_lib.widgets.convolution import (
+    format_entry,
+    kernel_explorer,
+    sliding_window_explorer,
+    synthetic_image,
+)
+
+
+def torch_correlate(image, kernel, stride=1, padding=0):
+    x = torch.from_numpy(np.array(image, np.float64))[None, None]
+    w = torch.from_numpy(np.array(kernel, np.float64))[None, None]
+    return F.conv2d(x, w, stride=stride, padding=padding)[0, 0].numpy()
+
+
+@pytest.fixture(scope="module")
+def kx():
+    return kernel_explorer(image="synthetic", kernel="edge_detection_3")
+
+
+# ---------------------------------------------------------------- kernel explorer
+def test_initial_output_is_torch_conv(kx):
+    img = kx.current_image()
+    np.testing.assert_allclose(kx.output, torch_correlate(img, kernels.KERNELS["edge_detection_3"]),
+                               atol=1e-5)
+    assert kx.message == ""
+    assert "shape (22, 22)" in kx.output_title.value
+
+
+@pytest.mark.parametrize("stride,padding", [(1, 0), (2, 0), (3, 1), (2, 2), (4, 3)])
+def test_sliders_change_output_and_shape_label(stride, padding):
+    ex = kernel_explorer(image="synthetic", kernel="sobel_x")
+    ex.stride.value, ex.padding.value = stride, padding
+    want = torch_correlate(ex.current_image(), kernels.KERNELS["sobel_x"], stride, padding)
+    np.testing.assert_allclose(ex.output, want, atol=1e-5)
+    assert f"shape ({want.shape[0]}, {want.shape[1]})" in ex.output_title.value
+    n = conv.conv_output_size(24, 3, stride, padding)
+    assert ex.output.shape == (n, n)
+    assert (f"zero-padded by {padding}" in ex.input_title.value) == (padding > 0)
+
+
+@pytest.mark.parametrize("name", sorted(kernels.KERNELS))
+def test_every_preset_fills_the_grid(name):
+    ex = kernel_explorer(image="synthetic", kernel="identity")
+    ex.preset.value = name
+    np.testing.assert_allclose(ex.read_kernel(), kernels.KERNELS[name], rtol=1e-6)
+    np.testing.assert_allclose(ex.output, torch_correlate(ex.current_image(), kernels.KERNELS[name]),
+                               atol=1e-5)
+
+
+def test_editing_a_cell_updates_at_once_and_marks_custom():
+    ex = kernel_explorer(image="synthetic", kernel="identity")
+    ex.cells[1][1].value = "2"
+    assert ex.preset.value == "custom"
+    np.testing.assert_allclose(ex.output, 2 * ex.current_image()[1:-1, 1:-1], atol=1e-6)
+    ex.cells[0][0].value = "1/4"
+    assert ex.read_kernel()[0, 0] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("bad,words", [("abc", "not a number"), ("", "is empty"), ("  ", "is empty"),
+                                       ("1/0", "not a number"), ("nan", "not a number")])
+def test_bad_cell_shows_message_and_keeps_last_good_output(bad, words):
+    ex = kernel_explorer(image="synthetic", kernel="box_blur")
+    before = ex.output.copy()
+    ex.cells[2][0].value = bad
+    assert words in ex.message and "row 2, column 0" in ex.message
+    assert "last good output" in ex.status.value
+    np.testing.assert_array_equal(ex.output, before)
+    ex.stride.value = 2                          # still bad: nothing changes, nothing raises
+    np.testing.assert_array_equal(ex.output, before)
+    ex.cells[2][0].value = "1/9"                  # fixed: message gone, output follows the sliders
+    assert ex.message == "" and ex.status.value == ""
+    assert ex.output.shape == (11, 11)
+
+
+def test_kernel_that_no_longer_fits_keeps_last_output():
+    ex = kernel_explorer(image="synthetic", kernel="identity")
+    ex._images["synthetic"] = np.ones((4, 4), np.float32)   # a tiny image
+    ex.update()
+    assert ex.output.shape == (2, 2)
+    ex.size.value = "5x5"
+    assert "does not fit" in ex.message
+    assert ex.output.shape == (2, 2)
+    ex.padding.value = 1
+    assert ex.message == "" and ex.output.shape == (2, 2)
+
+
+def test_size_toggle_keeps_the_typed_kernel():
+    ex = kernel_explorer(image="synthetic", kernel="sharpen")
+    ex.size.value = "5x5"
+    k5 = ex.read_kernel()
+    assert k5.shape == (5, 5)
+    np.testing.assert_allclose(k5[1:4, 1:4], kernels.KERNELS["sharpen"])
+    assert np.count_nonzero(k5) == np.count_nonzero(kernels.KERNELS["sharpen"])
+    assert len(ex.grid.children) == 25
+    # a 5x5 kernel on the 24x24 image gives 20x20
+    assert ex.output.shape == (20, 20)
+    ex.size.value = "3x3"
+    np.testing.assert_allclose(ex.read_kernel(), kernels.KERNELS["sharpen"])
+    assert len(ex.grid.children) == 9
+
+
+def test_image_choice_switches_to_a_photo():
+    ex = kernel_explorer(image="synthetic", kernel="identity", photo_size=64)
+    ex.image.value = "flower"
+    assert ex.current_image().shape == (64, 64)
+    assert ex.output.shape == (62, 62)
+    assert ex.input_view.value[:4] == b"\x89PNG"
+
+
+def test_signed_output_uses_diverging_map_images_gray(kx):
+    ex = kernel_explorer(image="synthetic", kernel="edge_detection_2")
+    assert ex.output_bar.cmap == "RdBu_r"
+    lo, hi = float(ex.output_bar.bottom.value[7:-8]), float(ex.output_bar.top.value[7:-8])
+    assert lo == pytest.approx(-hi)                   # centred on zero
+    ex.preset.value = "box_blur"                      # non-negative output: gray
+    assert ex.output_bar.cmap == "gray"
+
+
+def test_learner_function_right_and_wrong():
+    ex = kernel_explorer(image="synthetic", kernel="sobel_x",
+                         correlate=lambda i, k, stride=1, padding=0:
+                         conv.correlate2d_naive(i, k, stride, padding))
+    assert ex.comparison.startswith("matches the reference")
+    ex.stride.value = 2
+    assert ex.comparison.startswith("matches the reference")
+    # convolve (flip) instead of correlate: a visible difference for an asymmetric kernel
+    wrong = kernel_explorer(image="synthetic", kernel="sobel_x", correlate=conv.convolve2d)
+    assert wrong.comparison.startswith("differs from reference: max |diff| =")
+    assert "differs from reference" in wrong.compare_label.value
+    np.testing.assert_allclose(wrong.output, conv.convolve2d(wrong.current_image(),
+                                                             kernels.KERNELS["sobel_x"]))
+
+
+def test_learner_function_without_stride_arguments_is_called_plainly():
+    calls = []
+
+    def mine(image, kernel):
+        calls.append(image.shape)
+        return conv.correlate2d(image, kernel)
+
+    ex = kernel_explorer(image="synthetic", correlate=mine)
+    assert ex.comparison.startswith("matches") and calls
+    ex.stride.value = 2                      # now it needs stride=: its TypeError is shown
+    assert "your function raised TypeError" in ex.message
+    assert ex.output.shape == (22, 22)
+
+
+@pytest.mark.parametrize("fn,words", [
+    (lambda i, k: None, "returned None"),
+    (lambda i, k: np.zeros((3, 3)), "returned shape (3, 3)"),
+    (lambda i, k: 1 / 0, "raised ZeroDivisionError"),
+    (lambda i, k: "text", "not an array of numbers"),
+])
+def test_broken_learner_functions_never_raise(fn, words):
+    ex = kernel_explorer(image="synthetic", correlate=fn)
+    assert words in ex.message
+
+
+def test_bad_constructor_arguments():
+    with pytest.raises(KeyError, match="image must be one of"):
+        kernel_explorer(image="mars")
+    with pytest.raises(ValueError, match="size must be 3 or 5"):
+        kernel_explorer(size=4)
+    with pytest.raises(TypeError, match="correlate must be a function"):
+        kernel_explorer(correlate=3)
+    with pytest.raises(KeyError, match="valid names"):
+        kernel_explorer(kernel="no_such_kernel")
+    with pytest.raises(ValueError, match="stride must be an int from 1 to 4, got 9"):
+        kernel_explorer(stride=9)
+    with pytest.raises(TypeError, match="padding must be an int"):
+        kernel_explorer(padding=1.5)
+
+
+def test_widget_has_css_hooks_and_displays(kx):
+    assert "kernel-explorer" in kx.widget._dom_classes
+    assert "kx-stride" in kx.stride._dom_classes and "kx-shape" in kx.output_title._dom_classes
+    bundle = kx._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+@pytest.mark.parametrize("v,text", [(1.0, "1"), (-4.0, "-4"), (1 / 9, "1/9"), (0.0625, "1/16"),
+                                    (0.123456, "0.1235")])
+def test_format_entry(v, text):
+    assert format_entry(v) == text
+
+
+def test_synthetic_image():
+    img = synthetic_image(24)
+    assert img.shape == (24, 24) and img.dtype == np.float32
+    assert 0.0 <= img.min() and img.max() == 1.0 and len(np.unique(img)) == 3
+    with pytest.raises(ValueError, match="size must be an int >= 8"):
+        synthetic_image(4)
+
+
+# ---------------------------------------------------------------- sliding window
+def test_sliding_window_output_and_window():
+    sw = sliding_window_explorer(size=7, kernel_size=3, stride=2, padding=0)
+    np.testing.assert_allclose(sw.output, torch_correlate(sw.current_image(), sw.current_kernel(), 2))
+    assert sw.position.max == 8 and sw.play.max == 8
+    for pos in range(9):
+        sw.position.value = pos
+        i, j = divmod(pos, 3)
+        assert sw.out_index == (i, j)
+        rs, cs = sw.window
+        assert (rs.start, cs.start) == (2 * i, 2 * j)
+        window = sw.current_image()[rs, cs]
+        value = float((window * sw.current_kernel()).sum())
+        assert sw.output[i, j] == pytest.approx(value)
+        assert f"out[{i}, {j}]" in sw.sum_label.value and f"<b>{value:.4g}</b>" in sw.sum_label.value
+        assert sw.board.value.count("sw-window") == 9 and sw.board.value.count("sw-current") == 1
+
+
+@pytest.mark.parametrize("n,k,s,p", [(7, 3, 2, 0), (6, 3, 2, 0), (8, 3, 3, 1), (5, 2, 2, 0),
+                                     (9, 5, 3, 2), (6, 1, 4, 0)])
+def test_skipped_border_cells(n, k, s, p):
+    sw = sliding_window_explorer(size=n, kernel_size=k, stride=s, padding=p)
+    # a cell is visited iff some window covers it: check against an explicit scan
+    hp = n + 2 * p
+    seen = np.zeros((hp, hp), bool)
+    ho = conv.conv_output_size(n, k, s, p)
+    for i in range(ho):
+        for j in range(ho):
+            seen[i * s:i * s + k, j * s:j * s + k] = True
+    np.testing.assert_array_equal(sw.skipped, ~seen)
+    assert sw.board.value.count("sw-skipped") == int((~seen).sum())
+    assert ("never visited" in sw.shape_label.value) == bool((~seen).any())
+    assert f"output shape ({ho}, {ho})" in sw.shape_label.value
+
+
+def test_sliding_window_position_clamped_when_output_shrinks():
+    sw = sliding_window_explorer(size=9, kernel_size=3, stride=1)
+    sw.position.value = 48
+    sw.stride.value = 3
+    assert sw.position.max == 8 and sw.position.value <= 8
+    assert sw.message == ""
+
+
+def test_sliding_window_kernel_too_big_keeps_last_output():
+    sw = sliding_window_explorer(size=3, kernel_size=3, stride=1)
+    before = sw.output.copy()
+    sw.kernel_size.value = 5
+    assert "does not fit" in sw.message and "last good output" in sw.status.value
+    np.testing.assert_array_equal(sw.output, before)
+    sw.padding.value = 1
+    assert sw.message == "" and sw.output.shape == (1, 1)
+
+
+def test_sliding_window_learner_function():
+    def flipped(image, kernel, stride=1, padding=0):
+        return conv.convolve2d(image, kernel, stride, padding)
+
+    sw = sliding_window_explorer(size=7, kernel_size=3, stride=2, correlate=flipped)
+    assert sw.comparison.startswith("differs from reference")
+    assert "your function gives" in sw.sum_label.value or np.allclose(sw.output[0, 0],
+                                                                      sw.reference[0, 0])
+    ok = sliding_window_explorer(size=7, kernel_size=3, stride=2, correlate=conv.correlate2d_naive)
+    assert ok.comparison.startswith("matches")
+    bad = sliding_window_explorer(correlate=lambda i, k, stride=1, padding=0: i[:1])
+    assert "returned shape" in bad.message
+
+
+def test_sliding_window_fixed_arrays_and_bad_arguments():
+    img = np.arange(16.0).reshape(4, 4)
+    sw = sliding_window_explorer(image=img, kernel=np.ones((2, 2)), stride=2)
+    np.testing.assert_allclose(sw.output, [[10, 18], [42, 50]])
+    assert sw.size.disabled and sw.kernel_size.disabled
+    with pytest.raises(ValueError, match="image must be 2-D"):
+        sliding_window_explorer(image=np.ones(3))
+    with pytest.raises(ValueError, match="kernel must be 2-D"):
+        sliding_window_explorer(kernel=np.ones(3))
+    with pytest.raises(TypeError, match="correlate must be a function"):
+        sliding_window_explorer(correlate="no")
+    with pytest.raises(ValueError, match="size must be an int from 3 to 9, got 12"):
+        sliding_window_explorer(size=12)
+    with pytest.raises(ValueError, match="kernel_size must be an int from 1 to 5"):
+        sliding_window_explorer(kernel_size=0)
+    with pytest.raises(ValueError, match="padding must be an int from 0 to 2"):
+        sliding_window_explorer(padding=-1)
+
+
+# ---------------------------------------------------------------- plotting
+def test_visited_mask_examples_and_errors():
+    m = visited_mask((7, 7), 3, 2)
+    assert m.all()
+    m = visited_mask((6, 6), 3, 2)
+    assert not m[:, 5].any() and not m[5].any() and m[:5, :5].all()
+    m = visited_mask((6, 8), (2, 3), (4, 3))
+    # rows: windows at 0 and 4 read rows 0-1 and 4-5; columns: windows at 0 and 3 read 0-5
+    np.testing.assert_array_equal(m.any(axis=1), [True, True, False, False, True, True])
+    np.testing.assert_array_equal(m.any(axis=0), [True] * 6 + [False] * 2)
+    with pytest.raises(ValueError, match="does not fit"):
+        visited_mask((2, 2), 3, 1)
+    with pytest.raises(ValueError, match="stride must be"):
+        visited_mask((5, 5), 3, 0)
+
+
+def test_figures_are_small_and_labelled():
+    fig = plot_kernels({k: kernels.KERNELS[k] for k in ("identity", "sharpen")})
+    assert len(fig.axes) == 4 and fig.get_dpi() == 80          # two kernels + two colour bars
+    img = synthetic_image()
+    fig = plot_responses(img, {"edge": conv.correlate2d(img, kernels.KERNELS["edge_detection_2"]),
+                               "blur": conv.correlate2d(img, kernels.KERNELS["box_blur"])},
+                         credit="test")
+    assert fig.axes[0].get_title() == "input" and fig.axes[0].get_xlabel() == "column j"
+    fig = plot_grids({"a": np.eye(3), "b": -np.eye(2)})
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    fig = plot_coverage(6, 6, 3, 2)
+    assert "6x6, k=3, s=2, p=0 → 2x2" in fig.axes[0].get_title()
