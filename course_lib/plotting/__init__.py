@@ -7,9 +7,31 @@ Topic modules: ``plotting.cnn``, ``plotting.rnn``, ``plotting.vgg``, ``plotting.
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+
+
+def _enable_inline_display() -> None:
+    """In a Jupyter kernel with the inline backend, register the PNG display of Figures.
+
+    matplotlib's inline backend registers it only when pyplot makes its first figure; figures
+    made here come from ``Figure()`` directly (no global pyplot state, nothing leaks between
+    cells), so without this a returned Figure would show only as "<Figure ...>" text.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return
+    if "inline" in matplotlib.get_backend():
+        shell.run_line_magic("matplotlib", "inline")
+
+
+_enable_inline_display()
 
 __all__ = ["new_figure", "show_image", "show_signed", "annotate_values", "signed_limit"]
 
