@@ -108,12 +108,12 @@ def _check_ndim(arr: np.ndarray, name: str, ndims: tuple[int, ...], layout: str)
         )
 
 
-def _output_size(n: int, k: int, s: int, p: int, what: str) -> int:
+def _output_size(n: int, k: int, s: int, p: int, what: str, dim: str) -> int:
     """Output length along one axis; raise if the kernel (called ``what``) does not fit."""
     if k > n + 2 * p:
         raise ValueError(
-            f"{what} is {k}, larger than the padded input ({n} + 2 * padding {p} = {n + 2 * p}); "
-            f"it can be at most {n + 2 * p}, or add padding"
+            f"{what} is {k}, larger than the padded input {dim} {n} + 2 * padding {p} = "
+            f"{n + 2 * p}; it can be at most {n + 2 * p}, or add padding"
         )
     return (n + 2 * p - k) // s + 1
 
@@ -156,7 +156,7 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1) -> int:
         if dilation == 1
         else f"the span of kernel_size {kernel_size} with dilation {dilation}"
     )
-    return _output_size(n, dilation * (kernel_size - 1) + 1, stride, padding, what)
+    return _output_size(n, dilation * (kernel_size - 1) + 1, stride, padding, what, "length")
 
 
 def pad2d(x, padding, value=0.0) -> np.ndarray:
@@ -269,8 +269,8 @@ def correlate2d_naive(image, kernel, stride=1, padding=0) -> np.ndarray:
     sh, sw = _pair(stride, "stride", 1)
     ph, pw = _pair(padding, "padding", 0)
     kh, kw = kernel.shape
-    out_h = _output_size(image.shape[0], kh, sh, ph, "kernel height")
-    out_w = _output_size(image.shape[1], kw, sw, pw, "kernel width")
+    out_h = _output_size(image.shape[0], kh, sh, ph, "kernel height", "height")
+    out_w = _output_size(image.shape[1], kw, sw, pw, "kernel width", "width")
     padded = pad2d(image, (ph, pw))
     out = np.zeros((out_h, out_w), np.result_type(image, kernel))
     for i in range(out_h):
@@ -299,8 +299,8 @@ def _check_conv_args(x, weight, stride, padding):
     ph, pw = _pair(padding, "padding", 0)
     _, _, h, w = x.shape
     kh, kw = weight.shape[2:]
-    out_h = _output_size(h, kh, sh, ph, "kernel height")
-    out_w = _output_size(w, kw, sw, pw, "kernel width")
+    out_h = _output_size(h, kh, sh, ph, "kernel height", "height")
+    out_w = _output_size(w, kw, sw, pw, "kernel width", "width")
     return x, weight, (sh, sw), (ph, pw), (out_h, out_w)
 
 

@@ -32,8 +32,8 @@ def _pool_args(x, kernel_size, stride, padding):
             f"use padding at most {(kh // 2, kw // 2)}"
         )
     h, w = x.shape[-2:]
-    out_h = _output_size(h, kh, sh, ph, "kernel_size along the height")
-    out_w = _output_size(w, kw, sw, pw, "kernel_size along the width")
+    out_h = _output_size(h, kh, sh, ph, "kernel_size along the height", "height")
+    out_w = _output_size(w, kw, sw, pw, "kernel_size along the width", "width")
     return x, (kh, kw), (sh, sw), (ph, pw), (out_h, out_w)
 
 
