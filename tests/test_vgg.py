@@ -385,3 +385,39 @@ def test_plot_stacked_fields():
         plot_stacked_fields(2, 4)
     with pytest.raises(ValueError, match="n_layers"):
         plot_stacked_fields(0, 3)
+
+
+# --- Lesson 07 exercises ----------------------------------------------------------------------
+
+def test_lesson07_exercises_accept_the_worked_answers():
+    from course_lib.exercise_sets import lesson07 as ex
+
+    assert ex.q1.check(3 * 3 * 128 * 256 + 256).correct
+    assert ex.q2.check(lambda n, k: 1 + n * (k - 1)).correct
+    assert ex.q3.check(138_357_544 + (512 * 8 * 8 - 512 * 7 * 7) * 4096).correct
+    # independent of course_lib: torch counts the 256 x 256 model on the meta device
+    with torch.device("meta"):
+        assert ex.q3.check(n_params(build_vgg("D", input_size=256))).correct
+    fc = 102_764_544 + 16_781_312 + 4_097_000
+    assert ex.q4.check(fc / 138_357_544).correct
+    for q in (ex.q1, ex.q2, ex.q3, ex.q4):
+        assert q.hint().text and q.solution().text
+
+
+def test_lesson07_exercises_explain_wrong_answers_and_placeholders():
+    from course_lib.exercise_sets import lesson07 as ex
+
+    r = ex.q1.check(3 * 3 * 128 * 256)  # forgot the biases
+    assert r.status == "incorrect" and "295168" not in r.message
+    r = ex.q2.check(lambda n, k: n * k)
+    assert r.status == "incorrect" and "test 2 of 7" in r.message
+    r = ex.q3.check(count_parameters("D"))
+    assert r.status == "incorrect"
+    assert ex.q4.check(0.5).status == "incorrect"
+    assert ex.q4.check(89.4).status == "incorrect"  # a percentage is not a fraction
+
+    def stub(n, k):
+        raise NotImplementedError()
+
+    for q, placeholder in ((ex.q1, ...), (ex.q2, stub), (ex.q3, None), (ex.q4, ...)):
+        assert q.check(placeholder).status == "not attempted"
