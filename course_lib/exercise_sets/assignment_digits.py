@@ -1,0 +1,131 @@
+"""Assignment A2: design and train a small CNN for the 8x8 digits, to a target test accuracy.
+
+Everything the checks need comes from course_lib: the data (``data.load_digits``, a fixed split),
+the training loop (``cnn.train_torch``) and the evaluation (``cnn.evaluate_torch``), so every
+learner's model is judged by the same recipe.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib import cnn
+from course_lib.data import load_digits
+from course_lib.exercises import Exercise
+
+#: The last model judged by ``model_accuracy.check``: {"accuracy", "parameters", "model"}.
+LAST: dict = {}
+
+TARGET_ACCURACY = 0.97
+MAX_PARAMETERS = 20_000
+EPOCHS = 15
+SEED = 0
+
+
+def digits_nchw():
+    """The digits as (N, 1, 8, 8) float32 images with int64 labels: x_tr, y_tr, x_te, y_te."""
+    x_tr, y_tr, x_te, y_te = load_digits()
+    return x_tr[:, None], y_tr, x_te[:, None], y_te
+
+
+parameter_count = Exercise(
+    "A2.1 count the parameters",
+    expected=cnn.count_parameters(cnn.build_torch_cnn(filters=16, kernel_size=3, padding="same")),
+    hints=[
+        "A Conv2d with C_in inputs, K filters of k x k has K * C_in * k * k weights plus K biases.",
+        "'same' padding keeps 8x8; the 2x2 max pool halves it to 4x4, so Flatten gives 16 * 4 * 4 numbers.",
+        "The Linear layer has (in_features * 10) weights plus 10 biases.",
+    ],
+    solution="""
+    conv = 16 * 1 * 3 * 3 + 16        # 160
+    dense = (16 * 4 * 4) * 10 + 10    # 2570
+    answer = conv + dense             # 2730
+    """,
+)
+
+
+def shift_reference(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Shift (..., H, W) images by dy rows down and dx columns right, filling with zeros."""
+    out = np.zeros_like(images)
+    h, w = images.shape[-2:]
+    src_r = slice(max(0, -dy), min(h, h - dy))
+    dst_r = slice(max(0, dy), min(h, h + dy))
+    src_c = slice(max(0, -dx), min(w, w - dx))
+    dst_c = slice(max(0, dx), min(w, w + dx))
+    out[..., dst_r, dst_c] = images[..., src_r, src_c]
+    return out
+
+
+_rng = np.random.default_rng(5)
+_imgs = _rng.random((3, 1, 8, 8)).astype(np.float32)
+
+shift = Exercise(
+    "A2.2 shift the digits",
+    reference=shift_reference,
+    cases=[(_imgs, 1, 0), (_imgs, 0, -1), (_imgs, -2, 3), (_imgs, 0, 0), (_imgs, 8, 0)],
+    hints=[
+        "np.roll wraps pixels around the border; here they must fall off and zeros come in.",
+        "Copy a sub-block: for dy >= 0, rows 0..H-dy-1 of the input land on rows dy..H-1.",
+    ],
+    solution="""
+    out = np.zeros_like(images)
+    h, w = images.shape[-2:]
+    src_r, dst_r = slice(max(0, -dy), min(h, h - dy)), slice(max(0, dy), min(h, h + dy))
+    src_c, dst_c = slice(max(0, -dx), min(w, w - dx)), slice(max(0, dx), min(w, w + dx))
+    out[..., dst_r, dst_c] = images[..., src_r, src_c]
+    return out
+    """,
+)
+
+
+def judge_model(build_model) -> dict[str, float]:
+    """Build a fresh model with ``build_model()``, check its shape and size, train it with
+    course_lib's recipe and return its test accuracy and parameter count."""
+    import torch
+
+    if not callable(build_model):
+        raise AssertionError(f"pass the function build_model itself, got {type(build_model).__name__}")
+    model = build_model()
+    if not isinstance(model, torch.nn.Module):
+        raise AssertionError(f"build_model() must return a torch.nn.Module, got {type(model).__name__}")
+    if not any(isinstance(m, torch.nn.Conv2d) for m in model.modules()):
+        raise AssertionError("the model has no Conv2d layer: this assignment is about CNNs")
+    n_params = cnn.count_parameters(model)
+    if n_params > MAX_PARAMETERS:
+        raise AssertionError(f"the model has {n_params:,} parameters; the budget is {MAX_PARAMETERS:,}")
+    x_tr, y_tr, x_te, y_te = digits_nchw()
+    with torch.no_grad():
+        out = model(torch.from_numpy(x_te[:2]))
+    if tuple(out.shape) != (2, 10):
+        raise AssertionError(f"for input (2, 1, 8, 8) the model gives shape {tuple(out.shape)}, "
+                             "expected (2, 10) class scores")
+    torch.manual_seed(SEED)
+    cnn.train_torch(model, (x_tr, y_tr), epochs=EPOCHS, seed=SEED, progress=False)
+    acc = cnn.evaluate_torch(model, x_te, y_te)["accuracy"]
+    LAST.clear()
+    LAST.update(accuracy=acc, parameters=n_params, model=model)
+    return dict(LAST)
+
+
+def _check_model(build_model) -> None:
+    result = judge_model(build_model)
+    if result["accuracy"] < TARGET_ACCURACY:
+        raise AssertionError(f"test accuracy {result['accuracy']:.1%} after {EPOCHS} epochs; "
+                             f"the target is {TARGET_ACCURACY:.0%}")
+
+
+model_accuracy = Exercise(
+    "A2.3 reach the target accuracy",
+    checker=_check_model,
+    hints=[
+        "The lecture's network (Conv2d + ReLU + MaxPool2d + Flatten + Linear) with 16 to 32 filters "
+        "and padding=1 is enough.",
+        "A second convolution before pooling, or 'same' padding so the border pixels count, helps.",
+    ],
+    solution="""
+    def build_model():
+        return torch.nn.Sequential(
+            torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(),
+            torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(32 * 4 * 4, 10))
+    """,
+)
