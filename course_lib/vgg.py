@@ -201,22 +201,26 @@ def _body(block: tuple[str, ...]) -> tuple[str, ...]:
     return block[:-1] if block[-1] == _POOL else block
 
 
-def _html_table(header: Sequence[str], body: Sequence[Sequence[str]], *, caption: str = "",
-                style: str = "") -> str:
-    """A plain HTML table; ``body`` cells are already-escaped HTML fragments (``<td>`` attrs
-    may be given as a ``(attrs, content)`` pair)."""
-    parts = [f'<table style="border-collapse:collapse;font-family:sans-serif;font-size:12px;{style}">']
+def _html_table(header: Sequence[str], body: Sequence[Sequence], *, caption: str = "",
+                align: Sequence[str] = ()) -> str:
+    """A plain HTML table with inline styles (notebook themes cannot re-align it).
+
+    ``body`` cells are already-escaped HTML fragments, or ``(colspan, fragment)`` pairs;
+    ``align[j]`` is the text alignment of column ``j`` (default centre).
+    """
+    parts = ['<table style="border-collapse:collapse;font-family:sans-serif;font-size:12px">']
     if caption:
         parts.append(f'<caption style="caption-side:top;text-align:left;padding:2px">{caption}</caption>')
-    cell = "border:1px solid #999;padding:1px 6px"
+    cell = "border:1px solid #999;padding:1px 6px;text-align:"
     parts.append("<thead><tr>" + "".join(
-        f'<th style="{cell};background:#eee">{h}</th>' for h in header) + "</tr></thead><tbody>")
+        f'<th style="{cell}center;background:#eee">{h}</th>' for h in header) + "</tr></thead><tbody>")
     for row in body:
         tds = []
-        for c in row:
-            attrs, content = c if isinstance(c, tuple) else ("", c)
-            attrs = f" {attrs}" if attrs else ""
-            tds.append(f'<td{attrs} style="{cell}">{content}</td>')
+        for j, c in enumerate(row):
+            span, content = c if isinstance(c, tuple) else (1, c)
+            where = align[j] if j < len(align) and span == 1 else "center"
+            colspan = f' colspan="{span}"' if span > 1 else ""
+            tds.append(f'<td{colspan} style="{cell}{where}">{content}</td>')
         parts.append("<tr>" + "".join(tds) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
@@ -243,13 +247,13 @@ class ConfigTable:
         body: list[list] = [[f"{d} weight layers" for d in self.depths]]
         for kind, content in self.rows:
             if kind == "span":
-                body.append([(f'colspan="{n}" align="center"', html.escape(content))])
+                body.append([(n, html.escape(content))])
             else:
                 body.append([f"<b>{html.escape(lab)}</b>" if new else html.escape(lab)
                              for lab, new in content])
         caption = ("ConvNet configurations (Table 1 of Simonyan &amp; Zisserman 2014), made from "
                    "<code>VGG_CONFIGS</code>; layers added to the previous configuration in bold.")
-        return _html_table(header, body, caption=caption, style="text-align:center")
+        return _html_table(header, body, caption=caption)
 
     def __repr__(self) -> str:
         w = 11
@@ -457,8 +461,9 @@ class LayerTable:
             esc = [html.escape(v) for v in row]
             if k == len(cells) - 1:
                 esc = [f"<b>{v}</b>" for v in esc]
-            body.append(esc[:3] + [('align="right"', v) for v in esc[3:]])
-        return _html_table(self._HEADER, body, caption=html.escape(self.summary()))
+            body.append(esc)
+        return _html_table(self._HEADER, body, caption=html.escape(self.summary()),
+                           align=("left",) * 3 + ("right",) * 3)
 
 
 def layer_table(config: str, input_size: int = 224, width: float = 1.0,
