@@ -86,6 +86,11 @@ def _check_range(value, name: str, lo: int, hi: int) -> int:
     return int(value)
 
 
+def _term(v: float) -> str:
+    """A factor in a written-out sum: negative numbers in brackets, 3&times;(-1)."""
+    return f"({_fmt(v)})" if v < 0 else _fmt(v)
+
+
 def _call_learner(fn: Callable, image: np.ndarray, kernel: np.ndarray, stride: int,
                   padding: int) -> np.ndarray:
     """Call a learner's correlate: plain (image, kernel) when stride 1 and no padding, so a first
@@ -589,7 +594,7 @@ class SlidingWindowExplorer(_Explorer):
         rs, cs = self.window
         i, j = self.out_index
         win = padded[rs, cs]
-        terms = " + ".join(f"{_fmt(a)}&times;{_fmt(b)}" for a, b in zip(win.ravel(), kernel.ravel()))
+        terms = " + ".join(f"{_term(a)}&times;{_term(b)}" for a, b in zip(win.ravel(), kernel.ravel()))
         value = self.output[i, j]
         extra = ""
         if self.correlate is not None and not np.isclose(value, self.reference[i, j]):
