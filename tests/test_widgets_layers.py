@@ -247,8 +247,10 @@ def test_layer_figures_draw_what_they_are_given():
     assert len(fig.axes[0].patches) == 4 and len(fig.axes[1].patches) == 4
     assert sorted(t.get_text() for t in fig.axes[1].texts) == ["4", "5", "8", "9"]
 
-    fig = plot_unchanged({"map": np.array([[True, False], [True, True]])})
-    assert "75% unchanged" in fig.axes[0].get_title()
+    fig = plot_unchanged({"map": np.array([[True, False], [True, True]]),
+                          "counted": np.array([[1.0, np.nan], [0.0, np.nan]])})
+    assert "75.0% unchanged" in fig.axes[0].get_title()
+    assert "50.0% unchanged" in fig.axes[1].get_title()
 
     fig = plot_class_scores(["a", "b"], np.array([1.0, -1.0]), np.array([0.88, 0.12]))
     assert len(fig.axes[0].patches) == 2 and fig.axes[1].get_ylim() == (0.0, 1.0)

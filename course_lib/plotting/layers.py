@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -87,12 +88,18 @@ def plot_pooling(x: np.ndarray, out: np.ndarray, kernel_size: int, stride: int |
 
 
 def plot_unchanged(masks: Mapping[str, np.ndarray], title: str = "") -> Figure:
-    """Where values stayed the same (light) or changed (dark), with the fraction unchanged."""
+    """Where values stayed the same (white) or changed (black), with the fraction unchanged.
+
+    Each mask is a bool array, or a float array with 1 (same), 0 (changed) and NaN for entries
+    that are not counted (drawn gray and left out of the fraction).
+    """
+    cmap = colormaps["Greys_r"].with_extremes(bad="#b8b8b8")
     fig, axes = new_figure(ncols=len(masks), size=(2.9 * len(masks), 3.0))
     for ax, (name, m) in zip(axes[0], masks.items()):
-        m = np.asarray(m, dtype=bool)
-        show_image(ax, m.astype(float), f"{name}\n{m.mean():.0%} unchanged", cmap="Greys_r",
-                   vmin=0.0, vmax=1.0)
+        m = np.asarray(m, dtype=float)
+        counted = ~np.isnan(m)
+        share = float(m[counted].mean()) if counted.any() else float("nan")
+        show_image(ax, m, f"{name}\n{share:.1%} unchanged", cmap=cmap, vmin=0.0, vmax=1.0)
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
