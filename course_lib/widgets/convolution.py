@@ -234,6 +234,7 @@ class KernelExplorer(_Explorer):
         self._images = {"synthetic": synthetic_image(synthetic_size)}
         self._photo_size = photo_size
         self._busy = False
+        self._drawn_kernel = None
         self.output = np.zeros((1, 1))
         self.reference = self.output
         self.message = ""
@@ -399,9 +400,11 @@ class KernelExplorer(_Explorer):
             self._draw(kernel)
 
     def _draw(self, kernel: np.ndarray) -> None:
-        lim = signed_limit(kernel)
-        self.kernel_view.value = to_png(kernel, "RdBu_r", -lim, lim, scale=24)
-        self.kernel_bar.set("RdBu_r", -lim, lim)
+        if self._drawn_kernel is None or not np.array_equal(kernel, self._drawn_kernel):
+            lim = signed_limit(kernel)
+            self.kernel_view.value = to_png(kernel, "RdBu_r", -lim, lim, scale=24)
+            self.kernel_bar.set("RdBu_r", -lim, lim)
+            self._drawn_kernel = kernel
         out = self.output
         cmap, lo, hi = _colour_limits(out)
         shown = _for_display(out)
