@@ -40,7 +40,7 @@ __all__ = [
 
 # The im2col matrix of one chunk of output rows is kept near this size (bytes), so that it
 # stays in cache between being written and being read by the matrix product.
-_CHUNK_BYTES = 1 << 21
+_CHUNK_BYTES = 1 << 25
 
 
 # ----------------------------------------------------------------------------- validation
@@ -326,8 +326,20 @@ def _windows(xp: np.ndarray, kh: int, kw: int, sh: int, sw: int, out_h: int, out
     )
 
 
-def _rows_per_chunk(out_h: int, out_w: int, row_len: int, itemsize: int) -> int:
-    return max(1, min(out_h, _CHUNK_BYTES // max(1, out_w * row_len * itemsize)))
+def _chunks(n: int, out_h: int, row_bytes: int):
+    """Split the output (n images of out_h rows, each row's im2col taking ``row_bytes``) into
+    chunks of about ``_CHUNK_BYTES``: several whole images at a time if they fit, else
+    runs of rows of one image. Yields ``((b0, b1), (i0, i1))``."""
+    image_bytes = out_h * row_bytes
+    if image_bytes <= _CHUNK_BYTES:
+        step = max(1, _CHUNK_BYTES // image_bytes)
+        for b0 in range(0, n, step):
+            yield (b0, min(n, b0 + step)), (0, out_h)
+        return
+    rows = max(1, _CHUNK_BYTES // row_bytes)
+    for b in range(n):
+        for i0 in range(0, out_h, rows):
+            yield (b, b + 1), (i0, min(out_h, i0 + rows))
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0) -> np.ndarray:
@@ -336,9 +348,10 @@ def conv2d(x, weight, bias=None, stride=1, padding=0) -> np.ndarray:
 
     ``out[n, k, i, j] = bias[k] + sum_c sum_m sum_l x_pad[n, c, i*sh + m, j*sw + l] * weight[k, c, m, l]``
 
-    Vectorized: the windows are read through a strided view (im2col), in chunks of output rows
-    laid out channels-last so that each copy moves contiguous runs of memory, and each chunk is
-    one matrix product.
+    Vectorized: the input is padded into a channels-last copy, its windows are read through a
+    strided view and copied (im2col) in chunks of a few MB, so that each copy moves contiguous
+    runs of ``kw * C`` numbers, and each chunk is one BLAS matrix product written straight into
+    the (N, K, Ho, Wo) output.
 
     Args:
         x (array): input of shape ``(N, C, H, W)``.
@@ -374,18 +387,21 @@ def conv2d(x, weight, bias=None, stride=1, padding=0) -> np.ndarray:
     k, _, kh, kw = weight.shape
     xp = _padded_nhwc(x, ph, pw, dtype)
     windows = _windows(xp, kh, kw, sh, sw, out_h, out_w)
-    # (K, C, kh, kw) -> (kh*kw*C, K): the rows match the (kh, kw, C) order of a window.
-    w2 = np.ascontiguousarray(weight.transpose(2, 3, 1, 0), dtype=dtype).reshape(kh * kw * c, k)
-    out = np.empty((n, out_h, out_w, k), dtype)
-    rows = _rows_per_chunk(out_h, out_w, kh * kw * c, np.dtype(dtype).itemsize)
-    for b in range(n):
-        for i0 in range(0, out_h, rows):
-            i1 = min(out_h, i0 + rows)
-            cols = windows[b, i0:i1].reshape((i1 - i0) * out_w, kh * kw * c)
-            np.matmul(cols, w2, out=out[b, i0:i1].reshape((i1 - i0) * out_w, k))
+    row_len = kh * kw * c
+    # (K, C, kh, kw) -> (K, kh*kw*C): each row in the (kh, kw, C) order of a window.
+    w2 = np.ascontiguousarray(weight.transpose(0, 2, 3, 1), dtype=dtype).reshape(k, row_len)
+    out = np.empty((n, k, out_h, out_w), dtype)
+    for (b0, b1), (i0, i1) in _chunks(n, out_h, out_w * row_len * np.dtype(dtype).itemsize):
+        m = (i1 - i0) * out_w
+        cols = windows[b0:b1, i0:i1].reshape((b1 - b0) * m, row_len)  # im2col of this chunk
+        if b1 - b0 == 1:  # (K, row_len) @ (row_len, m), written straight into the NCHW output
+            np.matmul(w2, cols.T, out=out[b0, :, i0:i1].reshape(k, m))
+        else:  # several small images: one product for all, then channels to the front
+            prod = (cols @ w2.T).reshape(b1 - b0, out_h, out_w, k)
+            out[b0:b1] = prod.transpose(0, 3, 1, 2)
     if bias is not None:
-        out += bias
-    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+        out += bias[:, None, None]
+    return out
 
 
 def conv2d_backward(dout, x, weight, stride=1, padding=0):
