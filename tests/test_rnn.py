@@ -441,3 +441,14 @@ def test_figures_draw_and_reject_bad_arguments():
         plots.plot_hidden_states(np.zeros(5))
     with pytest.raises(ValueError, match="non-empty dict"):
         plots.plot_gradient_norms({})
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import course_lib.plotting.rnn
+    import course_lib.rnn
+
+    for module in (course_lib.rnn, course_lib.plotting.rnn):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
