@@ -177,7 +177,27 @@ def test_full_size_models_on_the_meta_device(config):
     assert counter.get_total_flops() == 2 * 2 * layer_table(config).total_macs
 
 
-@settings(max_examples=25, deadline=None)
+@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("width, input_size", [(1 / 16, 32), (0.25, 64), (0.5, 100), (2.0, 48)])
+def test_every_config_at_several_widths_and_sizes(config, width, input_size):
+    with torch.device("meta"):
+        net = build_vgg(config, num_classes=37, width=width, input_size=input_size)
+        y = net(torch.empty(3, 3, input_size, input_size))
+    assert n_params(net) == count_parameters(config, 37, width, input_size)
+    assert tuple(y.shape) == (3, 37)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import course_lib.plotting.vgg as plotting_vgg
+
+    for module in (vgg, plotting_vgg):
+        failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert tried > 0 and failed == 0
+
+
+@settings(max_examples=12, deadline=None)
 @given(config=st.sampled_from(CONFIGS),
        width=st.sampled_from([1 / 64, 1 / 32, 0.05, 1 / 16, 0.1]),
        input_size=st.integers(32, 80), num_classes=st.integers(1, 12))
@@ -274,7 +294,7 @@ def test_three_3x3_convolutions_see_7x7_with_27_c2_weights():
     assert list(rows) == list(range(7)) and list(cols) == list(range(7))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 3)), min_size=1, max_size=5))
 def test_receptive_field_matches_gradient_support(layers):
     fields = receptive_field(layers)
