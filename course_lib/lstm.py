@@ -33,6 +33,7 @@ __all__ = [
     "LSTMOutput",
     "lstm_step",
     "lstm_forward",
+    "lstm_trace",
     "TORCH_GATE_ORDER",
 ]
 
@@ -380,3 +381,32 @@ def lstm_forward(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMOutput:
     if single:
         hs, ss = hs[:, 0], ss[:, 0]
     return LSTMOutput(hs, ss)
+
+
+def lstm_trace(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMStep:
+    """Run :func:`lstm_step` along a sequence and keep everything, gates included (for plots).
+
+    Args:
+        xs, h0, s0, params: as in :func:`lstm_forward`.
+
+    Returns:
+        An :class:`LSTMStep` whose fields ``h, s, f, i, o, s_tilde`` each have shape (T, N, H),
+        or (T, H) for one sequence; ``h`` and ``s`` equal :func:`lstm_forward`'s.
+
+    Example:
+        >>> p = LSTMParams.random(input_size=1, hidden_size=2, seed=0)
+        >>> lstm_trace(np.zeros((4, 1)), None, None, p).f.shape
+        (4, 2)
+    """
+    params = _check_params(params)
+    x = _as_input("xs", xs, params)
+    _check_x("xs", x, 3, params)
+    if x.shape[0] == 0:
+        raise ValueError(f"xs must hold at least one step, got shape {x.shape}")
+    h, s = h0, s0
+    steps = []
+    for x_t in x:
+        step = lstm_step(x_t, h, s, params)
+        steps.append(step)
+        h, s = step.h, step.s
+    return LSTMStep(*(np.stack(field) for field in zip(*steps)))

@@ -13,6 +13,7 @@ from course_lib.lstm import (
     LSTMStep,
     lstm_forward,
     lstm_step,
+    lstm_trace,
 )
 
 sizes = st.integers(1, 6)
@@ -277,3 +278,23 @@ def test_bad_forward_arguments(args, exc, match):
 def test_bad_step_arguments(args, exc, match):
     with pytest.raises(exc, match=match):
         lstm_step(*args)
+
+
+@settings(max_examples=10, deadline=None)
+@given(T=st.integers(1, 5), N=st.integers(1, 3), D=sizes, H=sizes, seed=st.integers(0, 1000))
+def test_trace_keeps_the_gates_of_every_step(T, N, D, H, seed):
+    p = LSTMParams.random(D, H, seed=seed)
+    xs = np.random.default_rng(seed).normal(size=(T, N, D))
+    trace = lstm_trace(xs, None, None, p)
+    out = lstm_forward(xs, None, None, p)
+    assert all(a.shape == (T, N, H) for a in trace)
+    np.testing.assert_allclose(trace.h, out.h, atol=1e-12)
+    np.testing.assert_allclose(trace.s, out.s, atol=1e-12)
+    np.testing.assert_allclose(trace.f[-1], lstm_step(xs[-1], out.h[-2] if T > 1 else None,
+                                                      out.s[-2] if T > 1 else None, p).f, atol=1e-12)
+    assert lstm_trace(xs[:, 0], None, None, p).f.shape == (T, H)
+
+
+def test_trace_needs_a_step():
+    with pytest.raises(ValueError, match=r"xs must hold at least one step, got shape \(0, 2\)"):
+        lstm_trace(np.zeros((0, 2)), None, None, P)

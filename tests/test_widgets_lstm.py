@@ -1,0 +1,102 @@
+"""The gate explorer's update logic, driven without a browser; and the LSTM figures."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib.lstm import LSTMParams, lstm_step, lstm_trace
+from course_lib.plotting.lstm import (
+    IMAGES,
+    draw_lstm_cell,
+    plot_accuracy_vs_lag,
+    plot_forget_products,
+    plot_trace,
+)
+from course_lib.widgets.lstm import INPUT_WEIGHTS, MAX_STEPS, GateExplorer, gate_explorer
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_defaults_write_at_step_one_and_remember():
+    ex = gate_explorer()
+    assert "cl-lstm-gate-explorer" in ex.widget._dom_classes
+    T = len(ex.xs)
+    assert ex.trace.s.shape == (T, 1) and ex.xs[0, 0] == 1
+    # step 1: gates are sigmoid(bias + weight * x_1)
+    np.testing.assert_allclose(ex.trace.i[0, 0], _sigmoid(-3 + INPUT_WEIGHTS["i"]))
+    np.testing.assert_allclose(ex.trace.f[0, 0], _sigmoid(3.0))
+    assert ex.trace.s[0, 0] > 0.5  # written
+    assert ex.trace.s[-1, 0] > 0.2 * ex.trace.s[0, 0]  # and still there at the end
+    assert f"{ex.trace.f[0, 0]:.3f}" in ex.table.value
+    assert ex.image.value[:4] == b"\x89PNG"
+    assert ex.message.value == ""
+
+
+def test_moving_the_forget_slider_changes_the_memory():
+    ex = GateExplorer()
+    kept = ex.trace.s[-1, 0]
+    ex.bias["f"].value = -3.0  # forget gate nearly closed... i.e. forgetting
+    assert ex.trace.f[0, 0] == pytest.approx(_sigmoid(-3.0))
+    assert abs(ex.trace.s[-1, 0]) < 0.01 * abs(kept)
+    assert f"{_sigmoid(-3.0):.3f}" in ex.table.value
+
+
+def test_output_gate_and_start_state():
+    ex = GateExplorer()
+    ex.bias["o"].value = -6.0
+    assert np.abs(ex.trace.h).max() < 0.01
+    ex.inputs.value = "0, 0, 0"
+    ex.s0.value = 1.5
+    expected = lstm_step(np.zeros(1), np.zeros(1), np.array([1.5]), _params_of(ex))
+    np.testing.assert_allclose(ex.trace.s[0], expected.s)
+    assert len(ex.xs) == 3
+
+
+def _params_of(ex):
+    arrays = {}
+    for g in "fios":
+        arrays[f"W_{g}"] = np.array([[0.0, INPUT_WEIGHTS[g]]])
+        arrays[f"b_{g}"] = np.array([ex.bias[g].value])
+    return LSTMParams(**arrays)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("1, zero, 0", "'zero' is not a number"),
+    ("", "at least one number"),
+    (", ".join(["0"] * (MAX_STEPS + 1)), f"at most {MAX_STEPS}"),
+])
+def test_bad_input_keeps_the_last_good_output(text, words):
+    ex = GateExplorer()
+    trace, image = ex.trace, ex.image.value
+    ex.inputs.value = text
+    assert words in ex.message.value.replace("&#x27;", "'")
+    assert ex.trace is trace and ex.image.value == image
+    ex.inputs.value = "1, 0"
+    assert ex.message.value == "" and len(ex.xs) == 2
+
+
+def test_figures():
+    p = LSTMParams.random(1, 2, seed=0)
+    xs = np.array([[1.0], [0.0], [0.0]])
+    tr = lstm_trace(xs, None, None, p)
+    for fig in (draw_lstm_cell(), plot_trace(tr, xs), plot_trace(tr, unit=1),
+                plot_accuracy_vs_lag([5, 10], {"RNN": [1.0, 0.3], "LSTM": [1.0, 1.0]}, 0.25),
+                plot_forget_products({"f = 0.9": np.cumprod(np.full(10, 0.9))})):
+        assert isinstance(fig, Figure)
+        assert all(ax.get_title() or ax.get_ylabel() for ax in fig.axes)
+    acc = plot_accuracy_vs_lag([5, 10], {"RNN": [1.0, 0.3]}, 0.25).axes[0]
+    assert acc.get_xlabel() and acc.get_ylabel() == "test accuracy"
+    assert list(IMAGES) == ["lstm_cell.png"] and isinstance(IMAGES["lstm_cell.png"](), Figure)
+
+
+def test_figure_bad_input():
+    tr = lstm_trace(np.zeros((3, 1)), None, None, LSTMParams.random(1, 2, seed=0))
+    with pytest.raises(ValueError, match=r"unit must be in 0..1, got 2"):
+        plot_trace(tr, unit=2)
+    batched = lstm_trace(np.zeros((3, 2, 1)), None, None, LSTMParams.random(1, 2, seed=0))
+    with pytest.raises(ValueError, match=r"shape \(T, H\)"):
+        plot_trace(batched)
+    with pytest.raises(ValueError, match=r"accuracies\['RNN'\] has 1 values for 2 lags"):
+        plot_accuracy_vs_lag([5, 10], {"RNN": [1.0]}, 0.25)
