@@ -61,8 +61,9 @@ def plot_kernels(named: dict[str, np.ndarray], title: str = "") -> Figure:
         k = np.asarray(k, dtype=float)
         show_signed(ax, k, name, colorbar=True)
         annotate_values(ax, k, fmt="{:.3g}")
-        ax.set_xticks(range(k.shape[1]))
-        ax.set_yticks(range(k.shape[0]))
+        # the lecture indexes a (2M+1) x (2N+1) kernel from -M to M: label the centre 0
+        ax.set_xticks(range(k.shape[1]), [str(v - k.shape[1] // 2) for v in range(k.shape[1])])
+        ax.set_yticks(range(k.shape[0]), [str(v - k.shape[0] // 2) for v in range(k.shape[0])])
         ax.set_xlabel("n")
         ax.set_ylabel("m")
     if title:
