@@ -59,7 +59,7 @@ def _positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value; compare by identity
 class RNNParams:
     """The parameters of a one-layer tanh RNN with a linear output layer.
 
@@ -316,7 +316,7 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarr
     return np.tanh(params.b + h_prev @ params.W.T + x_t @ params.U.T)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RNNForward:
     """What ``rnn_forward`` returns; unpacks as ``h, o = rnn_forward(...)``.
 
@@ -386,7 +386,7 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray | None, params: RNNParams) -> RNN
     return RNNForward(h=h, o=o, xs=xs, h0=h0, params=params)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RNNGrads:
     """Gradients from ``rnn_backward``; each has the shape of what it is the gradient of.
 
