@@ -252,7 +252,8 @@ class ConfigTable:
                 body.append([f"<b>{html.escape(lab)}</b>" if new else html.escape(lab)
                              for lab, new in content])
         caption = ("ConvNet configurations (Table 1 of Simonyan &amp; Zisserman 2014), made from "
-                   "<code>VGG_CONFIGS</code>; layers added to the previous configuration in bold.")
+                   "<code>VGG_CONFIGS</code>; in bold, the layers a configuration adds to (or "
+                   "changes in) the one it grows from.")
         return _html_table(header, body, caption=caption)
 
     def __repr__(self) -> str:
@@ -265,7 +266,7 @@ class ConfigTable:
                 out.append(content.center(w * len(self.configs)))
             else:
                 out.append("".join((lab + ("*" if new else "")).center(w) for lab, new in content))
-        out.append("(* = layer added to the previous configuration)")
+        out.append("(* = layer added to, or changed in, the configuration it grows from)")
         return "\n".join(out)
 
 
