@@ -53,7 +53,7 @@ def _floating(name: str, value: Any) -> np.ndarray:
     return arr
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class LSTMParams:
     """The parameters of one LSTM layer in the lecture's form.
 
@@ -104,6 +104,10 @@ class LSTMParams:
         if len(dtypes) != 1:
             found = ", ".join(f"{k}: {a.dtype}" for k, a in arrays.items())
             raise TypeError(f"all LSTM parameters must share one dtype, got {found}")
+
+    def __repr__(self) -> str:
+        return (f"LSTMParams(input_size={self.input_size}, hidden_size={self.hidden_size}, "
+                f"dtype={self.dtype})")
 
     @property
     def hidden_size(self) -> int:

@@ -298,3 +298,74 @@ def test_trace_keeps_the_gates_of_every_step(T, N, D, H, seed):
 def test_trace_needs_a_step():
     with pytest.raises(ValueError, match=r"xs must hold at least one step, got shape \(0, 2\)"):
         lstm_trace(np.zeros((0, 2)), None, None, P)
+
+
+# ---------------------------------------------------------------- lesson 02's exercises
+
+def _solution_scope(q):
+    from course_lib.exercise_sets import lesson02
+
+    scope = {**vars(lesson02), "np": np, "torch": torch, "ex": lesson02}
+    exec(q.solution().text, scope)
+    return scope
+
+
+def _not_implemented(*args):
+    raise NotImplementedError()
+
+
+def test_lesson02_q1_by_hand():
+    from course_lib.exercise_sets.lesson02 import q1
+
+    assert q1.check(...).status == "not attempted"
+    assert q1.check(_solution_scope(q1)["answer_1"]).correct
+    assert q1.check([1.0, 0.381]).correct
+    wrong = q1.check([1.0, np.tanh(1.0)])  # forgot the output gate
+    assert wrong.status == "incorrect" and "[1]" in wrong.message
+
+
+def test_lesson02_q2_six_equations():
+    from course_lib.exercise_sets.lesson02 import q2
+
+    assert q2.check(_not_implemented).status == "not attempted"
+    assert q2.check(_solution_scope(q2)["my_lstm_step"]).correct
+
+    def x_first(x_t, h_prev, s_prev, p):  # concatenates [x, h]: the classic mistake
+        ours = np.concatenate([x_t, h_prev], axis=1)
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        f, i, o = (sig(ours @ W.T + b) for W, b in ((p.W_f, p.b_f), (p.W_i, p.b_i), (p.W_o, p.b_o)))
+        s = f * s_prev + i * np.tanh(ours @ p.W_s.T + p.b_s)
+        return o * np.tanh(s), s
+
+    wrong = q2.check(x_first)
+    assert wrong.status == "incorrect" and "test 1 of 3" in wrong.message
+    swapped = q2.check(lambda *a: _solution_scope(q2)["my_lstm_step"](*a)[::-1])
+    assert swapped.status == "incorrect"
+
+
+def test_lesson02_q3_forget_weight():
+    from course_lib.exercise_sets.lesson02 import q3
+
+    assert q3.check(_not_implemented).status == "not attempted"
+    assert q3.check(_solution_scope(q3)["my_forget_weight"]).correct
+
+    def input_gate(lstm):  # first block: the input gate, not the forget gate
+        H = lstm.hidden_size
+        return np.concatenate([lstm.weight_hh_l0.detach().numpy()[:H],
+                               lstm.weight_ih_l0.detach().numpy()[:H]], axis=1)
+
+    assert q3.check(input_gate).status == "incorrect"
+
+
+def test_lesson02_q4_memory():
+    from course_lib.exercise_sets.lesson02 import Q4_FORGET, q4
+
+    assert q4.check(...).status == "not attempted"
+    n = _solution_scope(q4)["answer_4"]
+    assert q4.check(n).correct and n == 14
+    assert Q4_FORGET ** n < 0.5 <= Q4_FORGET ** (n - 1)
+    assert q4.check(13).status == "incorrect"
+
+
+def test_params_repr_is_short():
+    assert repr(LSTMParams.random(3, 2, seed=0)) == "LSTMParams(input_size=3, hidden_size=2, dtype=float64)"
