@@ -254,3 +254,20 @@ def test_layer_figures_draw_what_they_are_given():
 
     fig = plot_class_scores(["a", "b"], np.array([1.0, -1.0]), np.array([0.88, 0.12]))
     assert len(fig.axes[0].patches) == 2 and fig.axes[1].get_ylim() == (0.0, 1.0)
+
+
+def test_colour_limits_saturate_only_the_strongest_percent(small_image):
+    ex = ActivationExplorer(image=small_image)
+    lim = float(ex.pre_hi.value.removeprefix("≥ "))
+    assert np.isclose(lim, np.quantile(np.abs(ex.pre), 0.99), atol=5e-3)
+    assert ex.pre_lo.value == f"≤ {-lim:.2f}"
+    ex.activation.value = "sigmoid"
+    assert (ex.post_lo.value, ex.post_hi.value) == ("0.0", "1.0")
+
+
+def test_input_and_output_cells_are_drawn_the_same_size():
+    ex = PoolingExplorer()  # 4x4 -> 2x2: the output is drawn half as wide as the input
+    assert ex.in_image.layout.width == "256px" and ex.out_image.layout.width == "128px"
+    ex.kernel_size.value, ex.stride.value, ex.padding.value = 3, 1, 1  # 6x6 padded -> 4x4
+    assert ex.in_image.layout.width == f"{6 * (256 // 6)}px"
+    assert ex.out_image.layout.width == f"{4 * (256 // 6)}px"

@@ -46,6 +46,12 @@ _POST_STYLE = {"relu": ("gray", 0.0, None), "sigmoid": ("viridis", 0.0, 1.0),
                "tanh": ("RdBu_r", -1.0, 1.0)}
 
 
+def _contrast_limit(a: np.ndarray) -> float:
+    """The 99th percentile of |a| (a positive number): colour limit for sparse, signed maps."""
+    lim = float(np.quantile(np.abs(a), 0.99))
+    return lim if lim > 0 else signed_limit(a)
+
+
 def _error_text(e: Exception) -> str:
     return f"{type(e).__name__}: {e}"
 
@@ -180,18 +186,23 @@ class ActivationExplorer:
         self._draw()
 
     def _draw(self):
-        lim = signed_limit(self.pre)
+        # colours span the central 99 % of |values| (edges are rare and strong: with the full
+        # range most of the map would be one colour); the bar's labels say where they saturate
+        lim = _contrast_limit(self.pre)
         self.pre_image.value = to_png(self.pre, "RdBu_r", -lim, lim, scale=self._scale())
-        self.pre_lo.value, self.pre_hi.value = f"{-lim:.2f}", f"{lim:.2f}"
+        self.pre_lo.value, self.pre_hi.value = f"≤ {-lim:.2f}", f"≥ {lim:.2f}"
         cmap, lo, hi = _POST_STYLE.get(self.activation.value, ("RdBu_r", None, None))
-        if lo is None:  # a learner's function: centre on zero
-            hi = signed_limit(self.post)
+        lo_text, hi_text = f"{lo}", f"{hi}"
+        if lo is None:  # signed output (leaky ReLU, a learner's function): centre on zero
+            hi = _contrast_limit(self.post)
             lo = -hi
-        if hi is None:
-            hi = max(float(self.post.max()), 1e-6)
+            lo_text, hi_text = f"≤ {lo:.2f}", f"≥ {hi:.2f}"
+        elif hi is None:
+            hi = _contrast_limit(self.post)
+            lo_text, hi_text = f"{lo:.2f}", f"≥ {hi:.2f}"
         self.post_image.value = to_png(self.post, cmap, lo, hi, scale=self._scale())
         self.post_bar.value = colorbar_png(cmap, height=200)
-        self.post_lo.value, self.post_hi.value = f"{lo:.2f}", f"{hi:.2f}"
+        self.post_lo.value, self.post_hi.value = lo_text, hi_text
         self._line.set_ydata(self.curve_y)
         ax = self._line.axes
         lo_y, hi_y = float(np.min(self.curve_y)), float(np.max(self.curve_y))
@@ -315,8 +326,8 @@ class PoolingExplorer:
         self.stride = W.IntSlider(value=stride, min=1, max=8, description="stride", **slider)
         self.padding = W.IntSlider(value=padding, min=0, max=4, description="padding", **slider)
         self.window = W.IntSlider(value=0, min=0, max=0, description="window #", **slider)
-        self.in_image = W.Image(format="png", layout=W.Layout(max_width="320px"))
-        self.out_image = W.Image(format="png", layout=W.Layout(max_width="320px"))
+        self.in_image = W.Image(format="png", layout=W.Layout())
+        self.out_image = W.Image(format="png", layout=W.Layout())
         self.shape_label = W.HTML()
         self.shape_label.add_class("cl-pool-shape")
         self.values = W.HTML()
@@ -389,10 +400,13 @@ class PoolingExplorer:
         self.in_image.value = to_png(draw_windows(
             rgb, cell, k, s, out.shape, selected=sel,
             draw_all=n_windows <= self.MAX_WINDOWS_DRAWN))
-        out_cell = max(1, 256 // max(x.shape))  # same cell size as the input: sizes compare
+        out_cell = cell  # same cell size as the input: sizes compare
         out_rgb = to_rgb(out, cmap, lo, hi, scale=out_cell)
         self.out_image.value = to_png(draw_windows(out_rgb, out_cell, 1, 1, out.shape,
                                                    selected=sel, draw_all=False))
+        # show both at their pixel size, so one input cell and one output cell look alike
+        self.in_image.layout.width = f"{rgb.shape[1]}px"
+        self.out_image.layout.width = f"{out_rgb.shape[1]}px"
         if max(padded.shape) <= 12:
             window = np.zeros(padded.shape, dtype=bool)
             window[sel[0] * s:sel[0] * s + k, sel[1] * s:sel[1] * s + k] = True
