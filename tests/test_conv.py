@@ -94,6 +94,17 @@ def test_conv2d_large_channels_uses_several_row_chunks(monkeypatch):
     np.testing.assert_allclose(ours, torch_conv(x, w, None, 1, 1), rtol=1e-4, atol=1e-4)
 
 
+def test_conv2d_accepts_non_contiguous_views():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 5, 9, 2)).transpose(3, 1, 0, 2)[..., ::-1]  # (2, 5, 3, 9) view
+    w = rng.standard_normal((5, 2, 3, 2)).transpose(1, 0, 3, 2)  # (2, 5, 2, 3) view
+    assert not x.flags.c_contiguous and not w.flags.c_contiguous
+    for padding in (0, (1, 2)):
+        ours = conv2d(x, w, stride=(2, 1), padding=padding)
+        theirs = torch_conv(np.ascontiguousarray(x), np.ascontiguousarray(w), None, (2, 1), padding)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-10)
+
+
 def test_conv2d_by_hand():
     # One 3x3 image, one 2x2 kernel; every number can be checked on paper.
     x = np.arange(9.0).reshape(1, 1, 3, 3)  # [[0,1,2],[3,4,5],[6,7,8]]
