@@ -71,6 +71,15 @@ def test_custom_sequence_and_invalid_text_keeps_last_good_output(explorer):
     explorer.inputs.value = "impulse"
 
 
+def test_edge_settings_do_not_raise():
+    e = UnrollExplorer(T=1, rho=0.0, inputs="zeros", hidden_size=3)
+    assert e.h.shape == (1, 3) and e.grad_norms.tolist() == [1.0]
+    assert e.message.value == "" and e.image.value[:4] == b"\x89PNG"
+    e.T.value = 3  # W = 0: nothing flows back through time
+    np.testing.assert_array_equal(e.grad_norms, [1.0, 0.0, 0.0])
+    assert "cl-rnn-rho" in e.rho._dom_classes
+
+
 def test_parse_sequence():
     np.testing.assert_array_equal(parse_sequence(" 1, 0 ,-1  2.5"), [1, 0, -1, 2.5])
     for bad, words in [("", "at least one number"), ("1, two", "'two' is not a number"),

@@ -100,7 +100,7 @@ def _draw_unrolled(ax: Axes, T: int, h_values: np.ndarray | None = None,
         label = f"$h_{{{t}}}$" if value is None else f"{value:.2f}"
         _node(ax, (cx, y_h), label if not small else "", "h", value, fontsize=fs if value is None else 8)
         _node(ax, (cx, y_o), f"$o_{{{t}}}$" if not small else "", "o", fontsize=fs)
-        _arrow(ax, (cx, y_x), (cx, y_h), "" if small else "U", fontsize=8)
+        _arrow(ax, (cx, y_x), (cx, y_h), "" if small else "U", fontsize=8, label_offset=(0.12, -0.22))
         _arrow(ax, (cx, y_h), (cx, y_o), "" if small else "V", fontsize=8)
         _arrow(ax, (xs[t - 1], y_h), (cx, y_h), "" if small else "W", color="#b5461a",
                label_offset=(-0.1, 0.14), fontsize=8)
@@ -178,7 +178,8 @@ def plot_hidden_states(h: np.ndarray, max_units: int = 8) -> Figure:
 def _draw_gradient_norms(ax: Axes, curves: Mapping[str, np.ndarray]) -> None:
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=float)
-        ax.semilogy(np.arange(norms.size), np.maximum(norms, 1e-300), marker=".", ms=3, lw=1.3,
+        shown = np.where(norms > 0, norms, np.nan)  # exact zeros have no place on a log axis
+        ax.semilogy(np.arange(norms.size), shown, marker=".", ms=3, lw=1.3,
                     label=label)
     ax.set_xlabel("time lag k = T − t (steps back)")
     ax.set_ylabel("‖∂L/∂$h_{T-k}$‖")
@@ -229,7 +230,8 @@ def plot_unroll_explorer(h: np.ndarray, grad_norms: np.ndarray, rho: float,
     _draw_hidden_states(ax_h, h)
     k = np.arange(T)
     _draw_gradient_norms(ax_n, {"BPTT": grad_norms})
-    ax_n.semilogy(k, np.maximum(float(rho) ** k, 1e-300), ls="--", color="#888888", lw=1, label=f"ρ^k, ρ = {rho:.2f}")
+    ref = float(rho) ** k.astype(float)
+    ax_n.semilogy(k, np.where(ref > 0, ref, np.nan), ls="--", color="#888888", lw=1, label=f"ρ^k, ρ = {rho:.2f}")
     ax_n.legend(fontsize=8)
     return fig
 

@@ -100,6 +100,9 @@ class UnrollExplorer:
         controls = W.VBox([self.T, self.rho, self.inputs, self.custom, self.scale])
         self.widget = W.VBox([W.HTML(_CSS), controls, self.message, self.info, self.image])
         self.widget.add_class("cl-rnn-unroll-explorer")
+        for control, name in ((self.T, "steps"), (self.rho, "rho"), (self.inputs, "inputs"),
+                              (self.scale, "scale"), (self.custom, "custom"), (self.image, "image")):
+            control.add_class(f"cl-rnn-{name}")
         for c in (self.T, self.rho, self.inputs, self.scale, self.custom):
             c.observe(self.update, names="value")
         self.update()
