@@ -350,3 +350,100 @@ def test_confusion_matrix_bad_arguments():
         cnn.confusion_matrix([0, 1], [0.0, 1.0])
     with pytest.raises(ValueError, match="y_true must be one-dimensional"):
         cnn.confusion_matrix([[0, 1]], [0, 1])
+
+
+# ---- plotting.training ------------------------------------------------------------------
+
+def test_plot_learning_curves():
+    from course_lib.plotting import training as T
+
+    h = {"loss": [2.0, 1.0, 0.5], "accuracy": [0.3, 0.7, 0.9]}
+    fig = T.plot_learning_curves(h, "run")
+    ax_loss, ax_acc = fig.axes
+    assert [len(ax.lines) for ax in fig.axes] == [1, 1]
+    np.testing.assert_array_equal(ax_loss.lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(ax_acc.lines[0].get_ydata(), h["accuracy"])
+    assert ax_loss.get_xlabel() == "epoch" and fig._suptitle.get_text() == "run"
+    h.update(val_loss=[2.1, 1.2, 0.8], val_accuracy=[0.2, 0.6, 0.8])
+    fig = T.plot_learning_curves(h)
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+    assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()] == ["training",
+                                                                              "validation"]
+    with pytest.raises(KeyError, match="history needs the key 'accuracy'"):
+        T.plot_learning_curves({"loss": [1.0]})
+    with pytest.raises(ValueError, match="no epochs"):
+        T.plot_learning_curves({"loss": [], "accuracy": []})
+    with pytest.raises(TypeError, match="history must be a dict"):
+        T.plot_learning_curves([1.0])
+
+
+def test_plot_confusion_matrix_writes_the_counts():
+    from course_lib.plotting import training as T
+
+    cm = np.array([[5, 1, 0], [0, 7, 0], [2, 0, 4]])
+    fig = T.plot_confusion_matrix(cm, ["a", "b", "c"])
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == sorted(str(v) for v in cm.ravel() if v)
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="square"):
+        T.plot_confusion_matrix(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="class_names has 2 names for a 3x3 matrix"):
+        T.plot_confusion_matrix(cm, ["a", "b"])
+
+
+def test_plot_misclassified_shows_only_the_mistakes():
+    from course_lib.plotting import training as T
+
+    imgs = np.random.default_rng(0).random((6, 8, 8))
+    t, p = np.array([0, 1, 2, 3, 4, 5]), np.array([0, 7, 2, 3, 9, 5])
+    probs = np.full((6, 10), 0.1)
+    fig = T.plot_misclassified(imgs[..., None], t, p, probs=probs)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["true 1 → 7\n(p=0.10)", "true 4 → 9\n(p=0.10)"]
+    fig = T.plot_misclassified(imgs, t, t)
+    assert "no misclassified images" in fig.axes[0].texts[0].get_text()
+    assert len([a for a in T.plot_misclassified(imgs, t, p, max_images=1).axes
+                if a.get_title()]) == 1
+    with pytest.raises(ValueError, match=r"must have shape \(6,\)"):
+        T.plot_misclassified(imgs, t[:5], p)
+    with pytest.raises(ValueError, match="images must have shape"):
+        T.plot_misclassified(imgs[0], t, p)
+    with pytest.raises(ValueError, match="max_images must be >= 1"):
+        T.plot_misclassified(imgs, t, p, max_images=0)
+
+
+def test_plot_learned_kernels_is_centred_on_zero_with_one_colour_bar():
+    from course_lib.plotting import training as T
+
+    k = np.random.default_rng(1).standard_normal((3, 3, 2, 5))
+    fig = T.plot_learned_kernels(k, channel=1, ncols=3)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 5
+    lim = np.abs(k[:, :, 1]).max()
+    for f, im in enumerate(images):
+        assert im.get_clim() == pytest.approx((-lim, lim))
+        np.testing.assert_array_equal(im.get_array(), k[:, :, 1, f])
+    assert sum(ax.get_label() == "<colorbar>" for ax in fig.axes) == 1
+    with pytest.raises(ValueError, match="channel must be in 0..1, got 2"):
+        T.plot_learned_kernels(k, channel=2)
+    with pytest.raises(ValueError, match="kernel must have shape"):
+        T.plot_learned_kernels(k[..., 0])
+
+
+def test_plot_feature_maps():
+    from course_lib.plotting import training as T
+
+    rng = np.random.default_rng(2)
+    maps = np.maximum(rng.standard_normal((6, 6, 4)), 0)
+    fig = T.plot_feature_maps(rng.random((8, 8, 1)), maps, ncols=2)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 5  # the input and four maps
+    assert images[1].get_clim() == pytest.approx((0.0, maps.max()))
+    assert images[1].get_cmap().name == "viridis"
+    signed = T.plot_feature_maps(rng.random((8, 8)), maps - 0.5)
+    assert [ax.images[0] for ax in signed.axes if ax.images][1].get_cmap().name == "RdBu_r"
+    with pytest.raises(ValueError, match="maps must have shape"):
+        T.plot_feature_maps(rng.random((8, 8)), maps[..., 0])
+    with pytest.raises(ValueError, match="image must have shape"):
+        T.plot_feature_maps(rng.random(8), maps)
