@@ -26,11 +26,20 @@ def _grid(n: int, ncols: int) -> tuple[int, int]:
     return ncols, -(-n // ncols)
 
 
-def _bare(ax) -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+def _tiles(axes: np.ndarray, stack: np.ndarray, cmap: str, vmin: float, vmax: float):
+    """Draw ``stack[:, :, f]`` on the f-th axes, numbered, on one colour scale; hide the rest."""
+    im = None
+    for ax in axes.ravel():
+        ax.axis("off")
+    for f, ax in enumerate(axes.ravel()[:stack.shape[-1]]):
+        im = show_image(ax, stack[:, :, f], f"{f}", cmap=cmap, vmin=vmin, vmax=vmax)
+        ax.title.set_fontsize(8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.axis("on")
+    return im
 
 
 def plot_learning_curves(history: Mapping[str, Sequence[float]], title: str = "") -> Figure:
@@ -159,14 +168,7 @@ def plot_learned_kernels(kernel: np.ndarray, channel: int = 0, ncols: int = 8,
     cols, rows = _grid(n, ncols)
     fig, axes = new_figure(ncols=cols, nrows=rows, size=(0.95 * cols + 1.0, 1.05 * rows + 0.4))
     lim = signed_limit(k)
-    im = None
-    for ax in axes.ravel():
-        ax.axis("off")
-    for f, ax in enumerate(axes.ravel()[:n]):
-        im = show_image(ax, k[:, :, f], f"{f}", cmap="RdBu_r", vmin=-lim, vmax=lim)
-        ax.title.set_fontsize(8)
-        _bare(ax)
-        ax.axis("on")
+    im = _tiles(axes, k, "RdBu_r", -lim, lim)
     fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
     fig.suptitle(title, fontsize=10)
     return fig
@@ -200,14 +202,7 @@ def plot_feature_maps(image: np.ndarray, maps: np.ndarray, ncols: int = 8,
     signed = maps.min() < 0
     lim = signed_limit(maps)
     vmin, vmax, cmap = (-lim, lim, "RdBu_r") if signed else (0.0, lim, "viridis")
-    im = None
-    for ax in axes.ravel():
-        ax.axis("off")
-    for f, ax in enumerate(axes.ravel()[:n]):
-        im = show_image(ax, maps[:, :, f], f"{f}", cmap=cmap, vmin=vmin, vmax=vmax)
-        ax.title.set_fontsize(8)
-        _bare(ax)
-        ax.axis("on")
+    im = _tiles(axes, maps, cmap, vmin, vmax)
     right.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8, label="activation")
     fig.suptitle(title, fontsize=10)
     return fig
