@@ -51,7 +51,8 @@ def test_changing_activation_and_bias_updates_maps_and_curve(small_image, name):
     np.testing.assert_allclose(ex.post, fn(pre), rtol=1e-6)
     np.testing.assert_allclose(ex.curve_y, fn(ex.curve_x + 0.5))
     assert ex.curve.value != before
-    assert f"f = {name}" in ex._line.axes.get_title()
+    assert ex._line.axes.get_title(loc="left") == f"f = {name}"
+    assert ex._bias_text.get_text() == "b = +0.50"
 
 
 def test_bias_moves_the_relu_threshold(small_image):

@@ -111,6 +111,7 @@ class ActivationExplorer:
         self.curve_y = None
         self._response = None  # image ⋆ K, recomputed only when the kernel changes
         self._fig, self._line, self._hist_ax = self._make_curve_figure()
+        self._background = self._background_key = None
 
         pre_box = W.VBox([W.HTML("<b>before f:</b> z = image ⋆ K + b"),
                           W.HBox([self.pre_image, _colorbar_box(self.pre_lo, self.pre_hi,
@@ -143,13 +144,37 @@ class ActivationExplorer:
         ax.patch.set_visible(False)
         ax.axhline(0, color="#999", lw=0.8)
         ax.axvline(0, color="#999", lw=0.8)
-        (line,) = ax.plot(self.curve_x, np.zeros_like(self.curve_x), color="#c0392b", lw=2)
+        # the curve and the bias label are "animated": drawn on top of a saved background, so
+        # a bias move redraws two artists rather than the whole figure (blitting)
+        (line,) = ax.plot(self.curve_x, np.zeros_like(self.curve_x), color="#c0392b", lw=2,
+                          animated=True)
+        self._bias_text = ax.text(1.0, 1.03, "", ha="right", va="bottom", fontsize=10,
+                                  color="#c0392b", transform=ax.transAxes, animated=True)
         ax.set_xlabel("x = image ⋆ K  (before the bias)")
         ax.set_ylabel("f(x + b)")
         hist_ax.set_yticks([])
         ax.text(0.02, 0.96, "blue: how often x occurs\nin this feature map", color="#5d7fa3",
                 fontsize=8, va="top", transform=ax.transAxes)
         return fig, line, hist_ax
+
+    def _draw_background(self):
+        """Everything but the curve: axes, histogram, title, and y-limits that fit the curve for
+        every bias on the slider (so that they stay put while the bias moves)."""
+        f = self.functions[self.activation.value]
+        ys = [self.curve_y]
+        try:
+            ys += [np.asarray(f(self.curve_x + b), dtype=float)
+                   for b in (self.bias.min, self.bias.max)]
+        except Exception:  # noqa: BLE001 - a learner's function: fall back to the current curve
+            pass
+        ys = np.concatenate([y.ravel() for y in ys])
+        lo_y, hi_y = float(np.nanmin(ys)), float(np.nanmax(ys))
+        pad = 0.1 * max(hi_y - lo_y, 1e-3)
+        ax = self._line.axes
+        ax.set_ylim(lo_y - pad, hi_y + pad)
+        ax.set_title(f"f = {self.activation.value}", fontsize=10, loc="left")
+        self._fig.canvas.draw()
+        self._background = self._fig.canvas.copy_from_bbox(self._fig.bbox)
 
     def _kernel_changed(self, *_):
         try:
@@ -162,6 +187,7 @@ class ActivationExplorer:
         self._hist_ax.set_yticks([])
         counts, edges = np.histogram(self._response, bins=80, range=(-4, 4))
         self._hist_ax.stairs(counts, edges, fill=True, color="#aac4de")
+        self._background_key = None  # the histogram changed: redraw the background
         self.update()
 
     def update(self, *_):
@@ -203,14 +229,16 @@ class ActivationExplorer:
         self.post_image.value = to_png(self.post, cmap, lo, hi, scale=self._scale())
         self.post_bar.value = colorbar_png(cmap, height=200)
         self.post_lo.value, self.post_hi.value = lo_text, hi_text
-        self._line.set_ydata(self.curve_y)
-        ax = self._line.axes
-        lo_y, hi_y = float(np.min(self.curve_y)), float(np.max(self.curve_y))
-        pad = 0.1 * max(hi_y - lo_y, 1e-3)
-        ax.set_ylim(lo_y - pad, hi_y + pad)
-        ax.set_title(f"f = {self.activation.value}, b = {self.bias.value:+.2f}", fontsize=10)
+        key = (self.activation.value, self.kernel.value)
+        if key != self._background_key:
+            self._draw_background()
+            self._background_key = key
         canvas = self._fig.canvas
-        canvas.draw()
+        canvas.restore_region(self._background)
+        self._line.set_ydata(self.curve_y)
+        self._bias_text.set_text(f"b = {self.bias.value:+.2f}")
+        self._line.axes.draw_artist(self._line)
+        self._line.axes.draw_artist(self._bias_text)
         self.curve.value = to_png(np.asarray(canvas.buffer_rgba())[..., :3].copy())
         positive = float(np.mean(self.post > 0))
         self.info.value = (
