@@ -447,3 +447,48 @@ def test_plot_feature_maps():
         T.plot_feature_maps(rng.random((8, 8)), maps[..., 0])
     with pytest.raises(ValueError, match="image must have shape"):
         T.plot_feature_maps(rng.random(8), maps)
+
+
+# ---- exercise_sets.lesson08 ---------------------------------------------------------------
+
+def test_lesson08_exercises_worked_wrong_and_placeholder():
+    from course_lib.exercise_sets import lesson08 as ex
+
+    def conv2d_params(kernel_size, in_channels, filters):
+        return kernel_size * kernel_size * in_channels * filters + filters
+
+    def to_channels_first(x):
+        return x.transpose(0, 3, 1, 2)
+
+    def dense_to_linear(kernel, h, w, c):
+        out = kernel.shape[1]
+        return kernel.reshape(h, w, c, out).transpose(3, 2, 0, 1).reshape(out, c * h * w)
+
+    def accuracy_from_confusion(cm):
+        return np.trace(cm) / cm.sum()
+
+    km = cnn.build_keras_cnn(padding="same")
+    worked = {ex.q1: conv2d_params,
+              ex.q2: {"flatten": int(km.get_layer("flatten").output.shape[1]),
+                      "params": cnn.count_parameters(km)},
+              ex.q3: to_channels_first, ex.q4: dense_to_linear, ex.q5: accuracy_from_confusion}
+    for q, answer in worked.items():
+        assert q.check(answer).status == "correct", q.check(answer)
+        assert q.check(...).status == "not attempted"
+        assert q.solution().text and q.hint().text
+
+    def stub(*args):
+        raise NotImplementedError()
+
+    assert ex.q3.check(stub).status == "not attempted"
+    cases = {
+        ex.q1: (lambda k, c, f: k * k * c * f, "returned|differs|not right"),  # forgot the bias
+        ex.q2: ({"flatten": 288, "params": 3210}, r"flatten.*288"),  # the 'valid' numbers
+        ex.q3: (lambda x: x.transpose(0, 3, 2, 1), "shape|differs"),
+        ex.q4: (lambda k, h, w, c: k.T, "differs at"),  # transposed but flatten order ignored
+        ex.q5: (lambda cm: np.trace(cm), "not right|differs"),
+    }
+    for q, (wrong, reason) in cases.items():
+        r = q.check(wrong)
+        assert r.status == "incorrect"
+        assert re.search(reason, r.message), r.message
