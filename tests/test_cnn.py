@@ -413,6 +413,21 @@ def test_plot_misclassified_shows_only_the_mistakes():
         T.plot_misclassified(imgs, t, p, max_images=0)
 
 
+def test_plot_digits():
+    from course_lib.plotting import training as T
+
+    imgs = np.random.default_rng(0).random((7, 8, 8))
+    fig = T.plot_digits(imgs, titles=list("abcdefg"), ncols=4, title="digits")
+    assert [ax.get_title() for ax in fig.axes if ax.images] == list("abcdefg")
+    assert len(fig.axes) == 8 and fig._suptitle.get_text() == "digits"
+    np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), imgs[2])
+    assert len([a for a in T.plot_digits(imgs[:2, ..., None]).axes if a.images]) == 2
+    with pytest.raises(ValueError, match="titles has 2 entries for 7 images"):
+        T.plot_digits(imgs, titles=["a", "b"])
+    with pytest.raises(ValueError, match="N >= 1"):
+        T.plot_digits(imgs[:0])
+
+
 def test_plot_learned_kernels_is_centred_on_zero_with_one_colour_bar():
     from course_lib.plotting import training as T
 

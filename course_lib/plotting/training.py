@@ -2,6 +2,7 @@
 
 * ``plot_learning_curves``: loss and accuracy per epoch, training and validation.
 * ``plot_confusion_matrix``: which digit was taken for which.
+* ``plot_digits``: small gray images in a grid, with titles.
 * ``plot_misclassified``: the test images the network got wrong.
 * ``plot_learned_kernels``: first-layer kernels, diverging colours centred on zero, one shared
   colour bar (so that kernels can be compared with each other).
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 
 from course_lib.plotting import new_figure, show_image, signed_limit
 
-__all__ = ["plot_learning_curves", "plot_confusion_matrix", "plot_misclassified",
+__all__ = ["plot_learning_curves", "plot_confusion_matrix", "plot_misclassified", "plot_digits",
            "plot_learned_kernels", "plot_feature_maps"]
 
 
@@ -134,18 +135,42 @@ def plot_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
         axes[0, 0].axis("off")
         axes[0, 0].text(0.5, 0.5, "no misclassified images", ha="center", va="center")
         return fig
-    cols, rows = _grid(len(wrong), ncols)
-    fig, axes = new_figure(ncols=cols, nrows=rows, size=(1.45 * cols, 1.6 * rows))
+    titles = []
+    for i in wrong:
+        t = f"true {y_true[i]} → {y_pred[i]}"
+        if probs is not None:
+            t += f"\n(p={float(np.asarray(probs)[i, y_pred[i]]):.2f})"
+        titles.append(t)
+    return plot_digits(images[wrong], titles, ncols=ncols, title="misclassified test images")
+
+
+def plot_digits(images: np.ndarray, titles: Sequence[str] | None = None, ncols: int = 10,
+                title: str = "") -> Figure:
+    """Small gray images in a grid (dark ink on white), each with an optional title.
+
+    Args:
+        images: ``(N, H, W)`` or ``(N, H, W, 1)``.
+        titles: N titles (e.g. the labels), or None.
+        ncols: images per row.
+    """
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must have shape (N, H, W) with N >= 1, got {images.shape}")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles has {len(titles)} entries for {len(images)} images")
+    cols, rows = _grid(len(images), ncols)
+    tall = 1.6 if titles is not None and any("\n" in str(t) for t in titles) else 1.35
+    fig, axes = new_figure(ncols=cols, nrows=rows, size=(1.3 * cols + 0.2, tall * rows + 0.3))
     for ax in axes.ravel():
         ax.axis("off")
-    for ax, i in zip(axes.ravel(), wrong):
-        title = f"true {y_true[i]} → {y_pred[i]}"
-        if probs is not None:
-            title += f"\n(p={float(np.asarray(probs)[i, y_pred[i]]):.2f})"
-        show_image(ax, images[i], title, cmap="gray_r")
+    for k, ax in enumerate(axes.ravel()[:len(images)]):
+        show_image(ax, images[k], "" if titles is None else str(titles[k]), cmap="gray_r")
         ax.title.set_fontsize(9)
         ax.axis("off")
-    fig.suptitle("misclassified test images", fontsize=10)
+    if title:
+        fig.suptitle(title, fontsize=10)
     return fig
 
 
