@@ -272,3 +272,13 @@ def test_input_and_output_cells_are_drawn_the_same_size():
     ex.kernel_size.value, ex.stride.value, ex.padding.value = 3, 1, 1  # 6x6 padded -> 4x4
     assert ex.in_image.layout.width == f"{6 * (256 // 6)}px"
     assert ex.out_image.layout.width == f"{4 * (256 // 6)}px"
+
+
+def test_starting_with_an_unfinished_function_shows_the_message(small_image):
+    def unfinished(x):
+        raise NotImplementedError()
+
+    ex = ActivationExplorer(image=small_image, activation="mine", extra={"mine": unfinished})
+    assert "NotImplementedError" in ex.message.value and ex.post is None
+    ex.activation.value = "relu"
+    assert ex.message.value == "" and ex.post is not None
