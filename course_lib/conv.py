@@ -385,13 +385,10 @@ def conv2d(x, weight, bias=None, stride=1, padding=0) -> np.ndarray:
             )
         arrays.append(bias)
     dtype = np.result_type(*arrays)
-    n, c, h, w = x.shape
+    n, c, _, _ = x.shape
     k, _, kh, kw = weight.shape
-    if ph or pw:
-        xp = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype)
-        xp[:, :, ph : ph + h, pw : pw + w] = x
-    else:
-        xp = np.ascontiguousarray(x, dtype=dtype)
+    x = x.astype(dtype, copy=False)
+    xp = pad2d(x, (ph, pw)) if ph or pw else np.ascontiguousarray(x)
     # windows[c, m, l, b, i, j] = xp[b, c, i*sh + m, j*sw + l]: a view, nothing copied yet
     sn, sc, sy, sx = xp.strides
     windows = as_strided(
