@@ -87,3 +87,14 @@ def test_softmax_bad_axis(axis):
     error = ValueError if isinstance(axis, int) and not isinstance(axis, bool) else TypeError
     with pytest.raises(error, match=rf"axis must be an integer.*got {axis!r}"):
         softmax(np.ones((2, 3)), axis=axis)
+
+
+@pytest.mark.parametrize(
+    "row", [[np.inf, 1.0], [-np.inf, -np.inf], [np.nan, 1.0], [-np.inf, 0.0], [1e38, -1e38]]
+)
+def test_softmax_non_finite_rows_like_torch_without_warnings(row):
+    x = np.array(row, np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = softmax(x)
+    close(ours, torch.softmax(torch.from_numpy(x), dim=0).numpy(), x)
