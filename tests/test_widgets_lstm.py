@@ -10,6 +10,7 @@ from course_lib.plotting.lstm import (
     draw_lstm_cell,
     plot_accuracy_vs_lag,
     plot_forget_products,
+    plot_states,
     plot_trace,
 )
 from course_lib.widgets.lstm import INPUT_WEIGHTS, MAX_STEPS, GateExplorer, gate_explorer
@@ -83,7 +84,8 @@ def test_figures():
     tr = lstm_trace(xs, None, None, p)
     for fig in (draw_lstm_cell(), plot_trace(tr, xs), plot_trace(tr, unit=1),
                 plot_accuracy_vs_lag([5, 10], {"RNN": [1.0, 0.3], "LSTM": [1.0, 1.0]}, 0.25),
-                plot_forget_products({"f = 0.9": np.cumprod(np.full(10, 0.9))})):
+                plot_forget_products({"f = 0.9": np.cumprod(np.full(10, 0.9))}),
+                plot_states(tr.s, ["unit 0", "unit 1"], title="states")):
         assert isinstance(fig, Figure)
         assert all(ax.get_title() or ax.get_ylabel() for ax in fig.axes)
     acc = plot_accuracy_vs_lag([5, 10], {"RNN": [1.0, 0.3]}, 0.25).axes[0]
@@ -100,3 +102,5 @@ def test_figure_bad_input():
         plot_trace(batched)
     with pytest.raises(ValueError, match=r"accuracies\['RNN'\] has 1 values for 2 lags"):
         plot_accuracy_vs_lag([5, 10], {"RNN": [1.0]}, 0.25)
+    with pytest.raises(ValueError, match=r"values must have shape \(T, 3\)"):
+        plot_states(tr.s, ["a", "b", "c"])

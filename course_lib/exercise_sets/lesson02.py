@@ -74,7 +74,9 @@ q2 = Exercise(
     solution="""
     def my_lstm_step(x_t, h_prev, s_prev, params):
         hx = np.concatenate([h_prev, x_t], axis=1)          # [h_{t-1}, x_t]
-        sigma = lambda z: 1 / (1 + np.exp(-z))
+        def sigma(z):
+            return 1 / (1 + np.exp(-z))
+
         f = sigma(hx @ params.W_f.T + params.b_f)
         i = sigma(hx @ params.W_i.T + params.b_i)
         o = sigma(hx @ params.W_o.T + params.b_o)

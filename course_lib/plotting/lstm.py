@@ -15,7 +15,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from . import new_figure
 
 __all__ = ["draw_lstm_cell", "plot_trace", "plot_accuracy_vs_lag", "plot_forget_products",
-           "IMAGES"]
+           "plot_states", "IMAGES"]
 
 _GATE_COLOURS = {"f": "#d62728", "i": "#2ca02c", "o": "#1f77b4", "s_tilde": "#9467bd"}
 
@@ -160,6 +160,32 @@ def plot_forget_products(curves: Mapping[str, np.ndarray]) -> Figure:
     ax.set_ylabel(r"$\partial s_t / \partial s_0$ along the cell path")
     ax.set_title("Gradient along the additive path", fontsize=10)
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_states(values: np.ndarray, labels: Sequence[str], ylabel: str = r"cell state $s_t$",
+                title: str = "") -> Figure:
+    """One line per sequence of a quantity over time, e.g. one cell's state for several inputs.
+
+    Args:
+        values: (T, N): time along the first axis, one column per sequence.
+        labels: N labels for the legend.
+        ylabel, title: axis label and title.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2 or values.shape[1] != len(labels):
+        raise ValueError(f"values must have shape (T, {len(labels)}) (one column per label), "
+                         f"got shape {values.shape}")
+    fig, axes = new_figure(size=(5.0, 3.0))
+    ax = axes[0, 0]
+    t = np.arange(1, values.shape[0] + 1)
+    for k, label in enumerate(labels):
+        ax.plot(t, values[:, k], lw=1.8, label=label)
+    ax.axhline(0, color="gray", lw=0.5)
+    ax.set_xlabel("time step t")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="best")
     return fig
 
 
