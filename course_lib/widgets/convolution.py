@@ -617,7 +617,9 @@ class SlidingWindowExplorer(_Explorer):
     def _input_table(self, padded: np.ndarray, padding: int) -> str:
         rs, cs = self.window
         hp, wp = padded.shape
-        rgb = _colour_table(padded, "Greys", -2.0, 14.0)  # light grays: numbers stay readable
+        lo, hi = float(padded.min()), float(padded.max())
+        span = hi - lo if hi > lo else 1.0  # light grays only, so the numbers stay readable:
+        rgb = _colour_table(padded, "Greys", lo - 0.3 * span, hi + 0.9 * span)
         rows = []
         for r in range(hp):
             cells = []
@@ -632,7 +634,7 @@ class SlidingWindowExplorer(_Explorer):
                     cls.append("sw-pad")
                 if self.skipped[r, c]:
                     style += (";background:repeating-linear-gradient(45deg,#fde0e0,#fde0e0 4px,"
-                              "#f7b6b6 4px,#f7b6b6 8px)")
+                              "#f7b6b6 4px,#f7b6b6 8px);color:#7a1f1f")
                     text += "&times;"
                     cls.append("sw-skipped")
                 if in_win:
