@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections import OrderedDict
+from unittest import mock
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -519,12 +520,16 @@ def keras_summary(model) -> str:
     """``model.summary()`` as plain text that repeats exactly from run to run.
 
     Keras draws the table with box characters through ``rich``; this collects it through
-    ``print_fn`` (no colours, no terminal codes) with a fixed width.
+    ``print_fn`` (no colours, no terminal codes) with a fixed width. Inside Jupyter, rich would
+    also display an empty HTML block when the capture ends; it is told it is not in Jupyter.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    import rich.console
+
     lines: list[str] = []
-    model.summary(line_length=80, print_fn=lambda s, line_break=False: lines.append(s))
+    with mock.patch.object(rich.console, "_is_jupyter", lambda: False):
+        model.summary(line_length=80, print_fn=lambda s, line_break=False: lines.append(s))
     return "\n".join(line.rstrip() for text in lines for line in text.splitlines()).strip("\n")
 
 

@@ -162,7 +162,7 @@ def plot_digits(images: np.ndarray, titles: Sequence[str] | None = None, ncols: 
         raise ValueError(f"titles has {len(titles)} entries for {len(images)} images")
     cols, rows = _grid(len(images), ncols)
     tall = 1.6 if titles is not None and any("\n" in str(t) for t in titles) else 1.35
-    fig, axes = new_figure(ncols=cols, nrows=rows, size=(1.3 * cols + 0.2, tall * rows + 0.3))
+    fig, axes = new_figure(ncols=cols, nrows=rows, size=(1.05 * cols + 0.2, tall * rows + 0.3))
     for ax in axes.ravel():
         ax.axis("off")
     for k, ax in enumerate(axes.ravel()[:len(images)]):
