@@ -58,11 +58,13 @@ def _free_port() -> int:
 
 
 def _write_settings(settings_dir: Path) -> None:
-    """User settings: no news pop-up, no autosave (the copy must not be rewritten mid-test)."""
+    """User settings: no news pop-up, no autosave (the copy must not be rewritten mid-test), and
+    every cell rendered (JupyterLab 4 otherwise hides cells scrolled out of view)."""
     files = {
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
             {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     }
     for rel, content in files.items():
         path = settings_dir / rel
@@ -195,7 +197,7 @@ def test_stride_slider_changes_output_shape_in_jupyterlab(lab, tmp_path):
             explorer.scroll_into_view_if_needed()
             readout = explorer.locator(".kx-stride .widget-readout")
             expect(readout).to_have_text("1", timeout=TIMEOUT_MS)
-            before = label.inner_text()
+            before = label.text_content() or ""
             h, w = _shape(before)
 
             handle = explorer.locator(".kx-stride .noUi-handle")
@@ -203,7 +205,7 @@ def test_stride_slider_changes_output_shape_in_jupyterlab(lab, tmp_path):
             handle.press("ArrowRight")
             expect(readout).to_have_text("2", timeout=TIMEOUT_MS)
             expect(label).not_to_have_text(before, timeout=TIMEOUT_MS)
-            h2, w2 = _shape(label.inner_text())
+            h2, w2 = _shape(label.text_content() or "")
             # stride 2 halves the output (rounding up): (n - k) // 2 + 1 with n - k + 1 = h
             assert (h2, w2) == ((h - 1) // 2 + 1, (w - 1) // 2 + 1)
             expect(explorer.locator(".kx-message")).to_have_text("", timeout=TIMEOUT_MS)
@@ -216,3 +218,13 @@ def test_stride_slider_changes_output_shape_in_jupyterlab(lab, tmp_path):
     if out_dir:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(out_dir) / shot.name)
+
+
+def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="is missing"):
+        _require_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        _require_chromium()
