@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_lib import conv, kernels
 from course_lib.plotting.cnn import (
@@ -296,6 +298,21 @@ def test_sliding_window_fixed_arrays_and_bad_arguments():
 
 
 # ---------------------------------------------------------------- plotting
+@settings(max_examples=60, deadline=None)
+@given(hp=st.integers(1, 12), wp=st.integers(1, 12), kh=st.integers(1, 5), kw=st.integers(1, 5),
+       sh=st.integers(1, 6), sw=st.integers(1, 6))
+def test_visited_mask_equals_an_explicit_scan(hp, wp, kh, kw, sh, sw):
+    if kh > hp or kw > wp:
+        with pytest.raises(ValueError):
+            visited_mask((hp, wp), (kh, kw), (sh, sw))
+        return
+    seen = np.zeros((hp, wp), bool)
+    for i in range(conv.conv_output_size(hp, kh, sh)):
+        for j in range(conv.conv_output_size(wp, kw, sw)):
+            seen[i * sh:i * sh + kh, j * sw:j * sw + kw] = True
+    np.testing.assert_array_equal(visited_mask((hp, wp), (kh, kw), (sh, sw)), seen)
+
+
 def test_visited_mask_examples_and_errors():
     m = visited_mask((7, 7), 3, 2)
     assert m.all()
