@@ -194,6 +194,10 @@ def test_stride_slider_changes_output_shape_in_jupyterlab(lab, tmp_path):
             label = explorer.locator(".kx-shape")
             expect(label).to_contain_text("shape (", timeout=RUN_ALL_TIMEOUT_MS)
             expect(status).to_have_count(1, timeout=RUN_ALL_TIMEOUT_MS)  # all cells finished
+            # the sliding-window explorer above it rendered its grids and its multiply-add
+            sliding = page.locator(".sliding-window-explorer").first
+            expect(sliding.locator(".sw-board td.sw-window")).to_have_count(9, timeout=TIMEOUT_MS)
+            expect(sliding.locator(".sw-sum")).to_contain_text("out[0, 0] =", timeout=TIMEOUT_MS)
             explorer.scroll_into_view_if_needed()
             readout = explorer.locator(".kx-stride .widget-readout")
             expect(readout).to_have_text("1", timeout=TIMEOUT_MS)
