@@ -416,7 +416,10 @@ def test_lesson01_exercises():
     assert ex.q5.check(int(np.ceil(np.log(0.01) / np.log(0.9)))).correct
     assert "still above 0.01" in ex.q5.check(43).message
     assert not ex.q5.check(10).correct
-    assert not ex.q5.check(44.0).correct
+    assert ex.q5.check(np.ceil(np.log(0.01) / np.log(0.9))).correct  # 44.0 is a whole number
+    assert "whole number" in ex.q5.check(43.5).message
+    assert "whole number" in ex.q5.check("44").message
+    assert not ex.q5.check(True).correct
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -431,8 +434,14 @@ def test_figures_draw_and_reject_bad_arguments():
     assert plots.plot_hidden_states(np.zeros((5, 2))).axes[0].get_xlabel() == "time step t"
     ax = plots.plot_gradient_norms({"a": 0.9 ** np.arange(5)}).axes[0]
     assert ax.get_yscale() == "log" and "lag" in ax.get_xlabel()
+    assert plots.plot_gradient_norms({"a": np.ones(3)}, title="noisy input").axes[0].get_title() \
+        == "noisy input"
     fig = plots.plot_unroll_explorer(np.zeros((30, 4)), 0.9 ** np.arange(30), 0.9)
     assert "last 12 of 30" in fig.axes[0].get_title()
+    # a graph that shows only the last steps numbers its nodes by their real step
+    fig = plots.plot_unroll_explorer(np.zeros((10, 4)), 0.9 ** np.arange(10), 0.9, max_graph_steps=3)
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert {"$h_{7}$", "$x_{8}$", "$o_{10}$"} <= labels and "$x_{1}$" not in labels
     with pytest.raises(ValueError, match="T must be an int >= 1"):
         plots.plot_unrolled(0)
     with pytest.raises(ValueError, match=r"h_values must have shape \(T,\) = \(3,\)"):

@@ -96,10 +96,11 @@ def _draw_unrolled(ax: Axes, T: int, h_values: np.ndarray | None = None,
     for t in range(1, T + 1):
         cx = xs[t]
         value = None if h_values is None else float(h_values[t - 1])
-        _node(ax, (cx, y_x), f"$x_{{{t}}}$" if not small else "", "x", fontsize=fs)
-        label = f"$h_{{{t}}}$" if value is None else f"{value:.2f}"
+        n = first_step + t - 1  # the step this column stands for
+        _node(ax, (cx, y_x), f"$x_{{{n}}}$" if not small else "", "x", fontsize=fs)
+        label = f"$h_{{{n}}}$" if value is None else f"{value:.2f}"
         _node(ax, (cx, y_h), label if not small else "", "h", value, fontsize=fs if value is None else 8)
-        _node(ax, (cx, y_o), f"$o_{{{t}}}$" if not small else "", "o", fontsize=fs)
+        _node(ax, (cx, y_o), f"$o_{{{n}}}$" if not small else "", "o", fontsize=fs)
         _arrow(ax, (cx, y_x), (cx, y_h), "" if small else "U", fontsize=8, label_offset=(0.12, -0.22))
         _arrow(ax, (cx, y_h), (cx, y_o), "" if small else "V", fontsize=8)
         _arrow(ax, (xs[t - 1], y_h), (cx, y_h), "" if small else "W", color="#b5461a",
@@ -175,7 +176,8 @@ def plot_hidden_states(h: np.ndarray, max_units: int = 8) -> Figure:
     return fig
 
 
-def _draw_gradient_norms(ax: Axes, curves: Mapping[str, np.ndarray]) -> None:
+def _draw_gradient_norms(ax: Axes, curves: Mapping[str, np.ndarray],
+                         title: str = "gradient of a last-step loss") -> None:
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=float)
         shown = np.where(norms > 0, norms, np.nan)  # exact zeros have no place on a log axis
@@ -183,15 +185,17 @@ def _draw_gradient_norms(ax: Axes, curves: Mapping[str, np.ndarray]) -> None:
                     label=label)
     ax.set_xlabel("time lag k = T − t (steps back)")
     ax.set_ylabel("‖∂L/∂$h_{T-k}$‖")
-    ax.set_title("gradient of a last-step loss", fontsize=10)
+    ax.set_title(title, fontsize=10)
     ax.grid(True, which="major", lw=0.4, alpha=0.6)
 
 
-def plot_gradient_norms(curves: Mapping[str, np.ndarray]) -> Figure:
+def plot_gradient_norms(curves: Mapping[str, np.ndarray],
+                        title: str = "gradient of a last-step loss") -> Figure:
     """Gradient norm against time lag on a log scale, one curve per label.
 
     Args:
         curves: label -> (T,) norms indexed by lag (``gradient_norms_by_lag``).
+        title: the axes title (say what the network read, so that two such plots differ).
 
     Example:
         >>> fig = plot_gradient_norms({"ρ = 0.9": 0.9 ** np.arange(10)})
@@ -199,7 +203,7 @@ def plot_gradient_norms(curves: Mapping[str, np.ndarray]) -> Figure:
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError("curves must be a non-empty dict: label -> array of norms")
     fig, axes = new_figure(size=(4.6, 3.2))
-    _draw_gradient_norms(axes[0, 0], curves)
+    _draw_gradient_norms(axes[0, 0], curves, title)
     axes[0, 0].legend(fontsize=8)
     return fig
 
