@@ -93,6 +93,18 @@ def test_a_learners_function_runs_and_its_errors_stay_inside(small_image):
     assert ex.message.value == ""
 
 
+def test_a_function_returning_booleans_or_complex_numbers_stays_inside(small_image):
+    ex = ActivationExplorer(image=small_image, extra={"step": lambda x: x > 0,
+                                                      "complex": lambda x: x + 0j})
+    ex.activation.value = "step"          # True/False is drawn as 1/0
+    assert ex.message.value == ""
+    np.testing.assert_array_equal(ex.post, (ex.pre > 0).astype(ex.pre.dtype))
+    good_post = ex.post.copy()
+    ex.activation.value = "complex"
+    assert "real numbers" in ex.message.value and "last good output" in ex.message.value
+    np.testing.assert_array_equal(ex.post, good_post)
+
+
 def test_a_function_that_changes_the_shape_is_reported(small_image):
     ex = ActivationExplorer(image=small_image, extra={"sum": np.sum})
     ex.activation.value = "sum"
@@ -233,6 +245,10 @@ def test_layer_figures_draw_what_they_are_given():
     fig = plot_curves(x, {"relu": activations.relu(x), "tanh": activations.tanh(x)}, title="t")
     assert isinstance(fig, Figure)
     assert [ln.get_label() for ln in fig.axes[0].get_lines()][-2:] == ["relu", "tanh"]
+    fig = plot_curves(x, {"relu": activations.relu(x), "tanh": activations.tanh(x)}, dashed=["tanh"])
+    assert [ln.get_linestyle() for ln in fig.axes[0].get_lines()][-2:] == ["-", "--"]
+    with pytest.raises(KeyError, match="sigmoid"):
+        plot_curves(x, {"relu": activations.relu(x)}, dashed=["sigmoid"])
 
     pre = np.random.default_rng(1).standard_normal((6, 6))
     fig = plot_detector_maps({"k": pre}, {"k": activations.relu(pre)}, credit="CC BY 2.0")
@@ -240,6 +256,14 @@ def test_layer_figures_draw_what_they_are_given():
     assert len(images) == 2
     lo, hi = images[0].get_clim()
     assert lo == -hi  # centred on zero
+    # colours saturate at the 99th percentile of |pre|, the same limit above and below
+    assert hi == pytest.approx(np.quantile(np.abs(pre), 0.99))
+    assert images[1].get_clim() == pytest.approx((0.0, hi))
+    fig = plot_detector_maps({"k": pre}, {"k": activations.relu(pre)}, saturate=None)
+    assert [ax.images[0] for ax in fig.axes if ax.images][0].get_clim()[1] == pytest.approx(
+        np.abs(pre).max())
+    with pytest.raises(ValueError, match="saturate"):
+        plot_detector_maps({"k": pre}, {"k": pre}, saturate=2.0)
     with pytest.raises(ValueError, match="same keys"):
         plot_detector_maps({"a": pre}, {"b": pre})
 

@@ -22,15 +22,23 @@ _COLORS = ("#c0392b", "#2e86c1", "#27ae60", "#8e44ad", "#d68910")
 
 
 def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], title: str = "",
-                xlabel: str = "x", ylabel: str = "f(x)") -> Figure:
-    """Several curves over the same x (activation functions, a function and its best line)."""
+                xlabel: str = "x", ylabel: str = "f(x)", dashed: Sequence[str] = ()) -> Figure:
+    """Several curves over the same x (activation functions, a function and its best line).
+
+    ``dashed`` names curves to draw dashed, so that one lying on top of another (leaky ReLU
+    over ReLU for x > 0) does not hide it.
+    """
+    unknown = set(dashed) - set(curves)
+    if unknown:
+        raise KeyError(f"dashed names curves that are not given: {sorted(unknown)}; "
+                       f"curves are {list(curves)}")
     fig, axes = new_figure(size=(4.2, 3.0))
     ax = axes[0, 0]
     ax.axhline(0, color="#999", lw=0.8)
     ax.axvline(0, color="#999", lw=0.8)
     for k, (name, y) in enumerate(curves.items()):
-        ax.plot(x, y, lw=2, color=_COLORS[k % len(_COLORS)], label=name,
-                ls="-" if k < len(_COLORS) else "--")
+        ls = "--" if name in dashed or k >= len(_COLORS) else "-"
+        ax.plot(x, y, lw=2, color=_COLORS[k % len(_COLORS)], label=name, ls=ls)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
@@ -39,20 +47,33 @@ def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], title: str = ""
 
 
 def plot_detector_maps(pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray],
-                       credit: str = "") -> Figure:
+                       credit: str = "", saturate: float | None = 0.99) -> Figure:
     """Feature maps before the activation (top row: diverging map centred on zero, colour bar)
-    and after it (bottom row), one column per kernel; ``pre`` and ``post`` share their keys."""
+    and after it (bottom row), one column per kernel; ``pre`` and ``post`` share their keys.
+
+    Edges are rare and strong, so with the full range as colour limits most of a map is a pale
+    wash. ``saturate=0.99`` puts each column's colour limit at the 99th percentile of
+    ``|pre|`` (stronger values take the deepest colour); ``None`` uses the full range.
+    """
     names = list(pre)
     if list(post) != names:
         raise ValueError(f"pre and post must have the same keys in the same order; got "
                          f"{names} and {list(post)}")
+    if saturate is not None and not 0.5 <= saturate <= 1.0:
+        raise ValueError(f"saturate must be None or a quantile in [0.5, 1], got {saturate!r}")
     fig, axes = new_figure(ncols=len(names), nrows=2, size=(3.0 * len(names), 5.6))
     for col, name in enumerate(names):
-        show_signed(axes[0, col], pre[name], f"{name}: before ReLU")
-        a = np.asarray(post[name])
+        z, a = np.asarray(pre[name]), np.asarray(post[name])
+        if saturate is None:
+            show_signed(axes[0, col], z, f"{name}: before ReLU")
+            lim = float(np.max(np.abs(a))) if a.size else 1.0
+        else:
+            lim = float(np.quantile(np.abs(z), saturate))
+            show_image(axes[0, col], z, f"{name}: before ReLU", cmap="RdBu_r", colorbar=True,
+                       vmin=-lim, vmax=lim)
         if a.min() >= 0:
             show_image(axes[1, col], a, f"{name}: after ReLU", cmap="magma", colorbar=True,
-                       vmin=0.0)
+                       vmin=0.0, vmax=lim if lim > 0 else None)
         else:
             show_signed(axes[1, col], a, f"{name}: after")
     if credit:

@@ -197,10 +197,15 @@ class ActivationExplorer:
         z = self._response + np.asarray(b, dtype=self._response.dtype)
         try:
             post = np.asarray(f(z))
+            if post.dtype.kind not in "biuf":
+                raise ValueError(f"{self.activation.value} returned {post.dtype} values; an "
+                                 "activation must return real numbers")
             curve_y = np.asarray(f(self.curve_x + b), dtype=float)
             if post.shape != z.shape or curve_y.shape != self.curve_x.shape:
                 raise ValueError(f"{self.activation.value} returned shape {post.shape} for input "
                                  f"of shape {z.shape}; an activation must keep the shape")
+            if post.dtype.kind != "f":  # True/False or whole numbers: draw them as numbers
+                post = post.astype(z.dtype)
             if not np.all(np.isfinite(post)):
                 raise ValueError(f"{self.activation.value} returned values that are not finite")
         except Exception as e:  # noqa: BLE001 - a learner's function may raise anything
