@@ -93,6 +93,10 @@ def test_l06_q2_vgg_flatten_size():
     assert q.check(25088).status == CORRECT
     assert q.check(_run_solution(q, "answer_2")).status == CORRECT
     assert q.check(512 * 14 * 14).status == INCORRECT
+    assert "five 2x2 pools" in q.check(512 * 14 * 14).message      # one pool short
+    assert "every value of every map" in q.check(7 * 7).message     # forgot the channels
+    assert "not right" in q.check(1000).message
+    assert "number" in q.check("25088").message
 
 
 def test_l06_q3_max_pool():

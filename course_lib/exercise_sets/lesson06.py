@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import activations, dense, pooling
-from course_lib.exercises import Exercise
+from course_lib.exercises import Exercise, compare
 
 __all__ = ["LECTURE_GRID", "q1", "q2", "q3", "q4", "reference_task_layer"]
 
@@ -26,9 +26,22 @@ q1 = Exercise(
     """,
 )
 
+def _check_flatten_size(answer) -> None:
+    why = compare(answer, 512 * 7 * 7)
+    if why is None:
+        return
+    if any(compare(answer, v) is None for v in (7 * 7, 512 * 7, 512 * 7 * 2)):
+        raise AssertionError("flatten keeps every value of every map: 512 channels, each "
+                             "7 x 7 (height times width)")
+    if any(compare(answer, 512 * s * s) is None for s in (224, 112, 56, 28, 14, 3)):
+        raise AssertionError("count the halvings again: five 2x2 pools take 224 to 7 "
+                             "(224 / 2**5)")
+    raise AssertionError(why)
+
+
 q2 = Exercise(
     "Exercise 2 · the size of VGG's first dense layer",
-    expected=512 * 7 * 7,
+    checker=_check_flatten_size,
     hints=[
         "Each of VGG's five 2x2, stride-2 max poolings halves the height and the width: "
         "224 -> 112 -> 56 -> 28 -> 14 -> 7.",
