@@ -401,6 +401,8 @@ def test_plot_stacked_fields():
     assert isinstance(fig, Figure)
     assert "7x7" in fig.axes[0].get_title() and "27 C²" in fig.axes[0].get_title()
     assert "49 C²" in fig.axes[1].get_title()
+    # every nested square is labelled with its field: 3x3, 5x5, 7x7 after 1, 2, 3 layers
+    assert [t.get_text() for t in fig.axes[0].texts] == ["3x3", "5x5", "7x7"]
     with pytest.raises(ValueError, match="kernel_size"):
         plot_stacked_fields(2, 4)
     with pytest.raises(ValueError, match="n_layers"):
@@ -427,14 +429,23 @@ def test_lesson07_exercises_accept_the_worked_answers():
 def test_lesson07_exercises_explain_wrong_answers_and_placeholders():
     from course_lib.exercise_sets import lesson07 as ex
 
-    r = ex.q1.check(3 * 3 * 128 * 256)  # forgot the biases
-    assert r.status == "incorrect" and "295168" not in r.message
+    def says(q, answer, words):
+        r = q.check(answer)
+        assert r.status == "incorrect" and words in r.message, r.message
+
+    # common mistakes are named, other wrong answers still get the general reason
+    says(ex.q1, 3 * 3 * 128 * 256, "also has one bias")
+    says(ex.q1, 3 * 3 * 256 * 256 + 256, "128 channels of block 2")
+    says(ex.q1, 3 * 3 * 256 + 256, "every one of the 128")
+    says(ex.q1, 12345, "not right")
     r = ex.q2.check(lambda n, k: n * k)
     assert r.status == "incorrect" and "test 2 of 7" in r.message
-    r = ex.q3.check(count_parameters("D"))
-    assert r.status == "incorrect"
-    assert ex.q4.check(0.5).status == "incorrect"
-    assert ex.q4.check(89.4).status == "incorrect"  # a percentage is not a fraction
+    says(ex.q3, count_parameters("D"), "224 x 224 images")
+    says(ex.q3, (512 * 8 * 8 - 512 * 7 * 7) * 4096, "only the change")
+    says(ex.q4, 0.5, "not right")
+    says(ex.q4, 89.4, "percentage")
+    says(ex.q4, 0.106, "share of the convolutions")   # rounded 1 - 0.894
+    says(ex.q4, 102_764_544 / 138_357_544, "first FC layer alone")
 
     def stub(n, k):
         raise NotImplementedError()

@@ -6,8 +6,10 @@ paper and torchvision), never typed in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from course_lib import vgg
-from course_lib.exercises import Exercise
+from course_lib.exercises import Exercise, compare
 
 __all__ = ["q1", "q2", "q3", "q4", "stacked_field"]
 
@@ -15,11 +17,38 @@ __all__ = ["q1", "q2", "q3", "q4", "stacked_field"]
 # The first layer of block 3 in configuration D: conv3-256 applied to the 128 channels that
 # block 2 hands over.
 _d = vgg.layer_table("D")
+
+
+def _diagnosed(expected: float, mistakes: Sequence[tuple[float, str]], rtol: float = 1e-9,
+               mistake_rtol: float | None = None):
+    """A checker for a number: right if it matches ``expected`` (to ``rtol``); if not, and it
+    matches a known mistake (to ``mistake_rtol``, default ``rtol``: a learner may round a
+    wrong fraction), say which mistake. ``mistakes`` is a list of (wrong value, reason)."""
+    mistake_rtol = rtol if mistake_rtol is None else mistake_rtol
+
+    def check(answer):
+        why = compare(answer, expected, rtol=rtol, atol=0.0)
+        if why is None:
+            return None
+        for value, reason in mistakes:
+            if compare(answer, value, rtol=mistake_rtol, atol=0.0) is None:
+                raise AssertionError(reason)
+        raise AssertionError(why)
+    return check
+
+
 _block3_first = next(r for r in _d.rows if r.label == "conv3-256")
 
 q1 = Exercise(
     "Exercise 1 · parameters of one conv3-256",
-    expected=_block3_first.params,
+    checker=_diagnosed(_block3_first.params, [
+        (3 * 3 * 128 * 256, "that counts the weights only: each of the 256 output channels also "
+                            "has one bias"),
+        (3 * 3 * 256 * 256 + 256, "this layer reads the 128 channels of block 2, not 256: its "
+                                  "kernels are 3x3x128"),
+        (3 * 3 * 256 + 256, "each output channel has a 3x3 kernel for every one of the 128 "
+                            "input channels, not a single 3x3 kernel"),
+    ]),
     hints=[
         "Each of the 256 output channels has one 3x3 kernel per input channel, plus one bias.",
         "Weights: 3 * 3 * 128 * 256. Biases: 256. Add them.",
@@ -53,7 +82,13 @@ q2 = Exercise(
 # ---- exercise 3: the first FC layer depends on the input size --------------------------------
 q3 = Exercise(
     "Exercise 3 · VGG-D on 256 x 256 images",
-    expected=vgg.count_parameters("D", input_size=256),
+    checker=_diagnosed(vgg.count_parameters("D", input_size=256), [
+        (vgg.count_parameters("D"), "that is the count for 224 x 224 images: with 256 x 256 "
+                                    "the last feature map is 8 x 8, not 7 x 7, and the first FC "
+                                    "layer reads all of it"),
+        ((512 * 8 * 8 - 512 * 7 * 7) * 4096, "that is only the change: add it to the 224 x 224 "
+                                             "count, 138,357,544"),
+    ]),
     hints=[
         "The convolutions do not care about the image size: only the first FC layer changes.",
         "After five 2x2 pools a 256 x 256 image is 8 x 8, so FC-4096 sees 512 * 8 * 8 inputs "
@@ -71,8 +106,14 @@ _fc_params = sum(r.params for r in _d.rows if r.kind == "fc")
 
 q4 = Exercise(
     "Exercise 4 · the share of the FC layers",
-    expected=_fc_params / _d.total_params,
-    rtol=1e-3,
+    checker=_diagnosed(_fc_params / _d.total_params, [
+        (100 * _fc_params / _d.total_params, "that is a percentage: give the fraction, a number "
+                                             "between 0 and 1"),
+        (1 - _fc_params / _d.total_params, "that is the share of the convolutions; the question "
+                                           "asks for the FC layers"),
+        (next(r.params for r in _d.rows if r.kind == "fc") / _d.total_params,
+         "that is the first FC layer alone: add the other two FC layers"),
+    ], rtol=1e-3, mistake_rtol=1e-2),
     hints=[
         "Add up the parameters of the three FC rows of layer_table('D') ...",
         "... and divide by the total, table.total_params. The answer is a fraction between 0 and 1.",

@@ -105,9 +105,12 @@ def plot_stacked_fields(n_layers: int = 3, kernel_size: int = 3) -> Figure:
         lo = c - r // 2 - 0.5
         left.add_patch(Rectangle((lo, lo), r, r, facecolor=(shade, shade, 1.0), edgecolor="k",
                                  linewidth=0.8))
-    for k, r in enumerate(fields, start=1):
-        left.text(c - r // 2 - 0.4, c - r // 2 - 0.1, f"{k}", fontsize=7, va="top")
+    for r, shade in zip(fields, shades):
+        # the field after each layer, written in its top-left cell (white on the darker squares)
+        left.text(c - r // 2 - 0.4, c - r // 2 - 0.45, f"{r}x{r}", fontsize=6, va="top",
+                  color="white" if shade < 0.6 else "black")
     left.plot(c, c, "k*", markersize=8)
+    fig.suptitle("★ one output unit; shaded: the input pixels it depends on", fontsize=9)
     left.set_title(f"{n_layers} stacked {kernel_size}x{kernel_size}: field {fields[-1]}x{fields[-1]}\n"
                    f"{n_layers * kernel_size ** 2} C² weights (C channels in and out)", fontsize=9)
     big = fields[-1]
