@@ -41,6 +41,8 @@ __all__ = [
 # conv2d builds its im2col matrix in chunks of about this many bytes: large enough that each
 # matrix product reuses the weights over many columns (measured: no gain above 8 MB), small
 # enough to bound the extra memory for large images.
+_SHIFTED_SUM_MAX_TAPS = 49  # correlate2d sums shifted views for kernels up to 7x7
+
 _CHUNK_BYTES = 1 << 24
 
 
@@ -227,7 +229,21 @@ def correlate2d(image, kernel, stride=1, padding=0) -> np.ndarray:
                [-4., -4.]])
     """
     image, kernel = _check_image_kernel(image, kernel)
-    return conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+    kh, kw = kernel.shape
+    if kh * kw > _SHIFTED_SUM_MAX_TAPS:
+        return conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+    # One image and a small kernel (the widgets' case): a sum of kh*kw shifted, strided views of
+    # the padded image, each scaled by one kernel entry, beats building the im2col matrix.
+    _, _, (sh, sw), (ph, pw), (out_h, out_w) = _check_conv_args(
+        image[None, None], kernel[None, None], stride, padding)
+    dtype = np.result_type(image, kernel)
+    xp = pad2d(image.astype(dtype, copy=False), (ph, pw))
+    out = np.zeros((out_h, out_w), dtype)
+    rows, cols = sh * (out_h - 1) + 1, sw * (out_w - 1) + 1
+    for m in range(kh):
+        for n in range(kw):
+            out += dtype.type(kernel[m, n]) * xp[m : m + rows : sh, n : n + cols : sw]
+    return out
 
 
 def convolve2d(image, kernel, stride=1, padding=0) -> np.ndarray:

@@ -272,3 +272,20 @@ def test_docstring_examples_run(module):
     result = doctest.testmod(module, extraglobs={"np": np}, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("kernel_shape", [(1, 1), (3, 5), (7, 7), (8, 7), (9, 11)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_correlate2d_both_paths_match_scipy(kernel_shape, dtype):
+    """Small kernels take the shifted-sum path, large ones (over 49 taps) the im2col path."""
+    rng = np.random.default_rng(sum(kernel_shape))
+    image = rng.standard_normal((23, 19)).astype(dtype)
+    kernel = rng.standard_normal(kernel_shape).astype(dtype)
+    got = correlate2d(image, kernel)
+    assert got.dtype == dtype
+    want = scipy.signal.correlate2d(image.astype(np.float64), kernel.astype(np.float64), mode="valid")
+    np.testing.assert_allclose(got, want, rtol=1e-4 if dtype == np.float32 else 1e-10, atol=1e-4)
+    strided = correlate2d(image, kernel, stride=(2, 3), padding=(1, 2))
+    padded = np.pad(image.astype(np.float64), ((1, 1), (2, 2)))
+    want = scipy.signal.correlate2d(padded, kernel.astype(np.float64), mode="valid")[::2, ::3]
+    np.testing.assert_allclose(strided, want, rtol=1e-4 if dtype == np.float32 else 1e-10, atol=1e-4)
