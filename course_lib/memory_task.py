@@ -18,7 +18,7 @@ about ``t_max`` steps. :func:`train_memory_model` trains one model; a lesson loo
 Example:
     >>> x, y = make_memory_task(n=3, lag=5, seed=0)
     >>> x.shape, y.shape, x.dtype
-    ((6, 3, 8), (3,), dtype('float32'))
+    ((6, 3, 12), (3,), dtype('float32'))
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ __all__ = [
     "accuracy",
     "TrainResult",
     "train_memory_model",
+    "fit",
     "KINDS",
 ]
 
@@ -58,7 +59,7 @@ def _check_kind(kind) -> str:
     return kind
 
 
-def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int = 4,
+def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int = 8,
                      seed: int | np.random.Generator = 0) -> tuple[np.ndarray, np.ndarray]:
     """Generate ``n`` sequences of the recall-the-first-symbol task.
 
@@ -174,8 +175,8 @@ class TrainResult:
 
 
 def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps: int = 400,
-                       batch_size: int = 64, lr: float = 1e-2, n_symbols: int = 4,
-                       n_distractors: int = 4, n_test: int = 1000, patience: int = 10,
+                       batch_size: int = 128, lr: float = 1e-2, n_symbols: int = 4,
+                       n_distractors: int = 8, n_test: int = 1000, patience: int = 10,
                        seed: int = 0, threads: int | None = 1) -> TrainResult:
     """Train a vanilla RNN or an LSTM on the task with ``lag`` distractors; test on fresh data.
 
@@ -209,29 +210,36 @@ def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps:
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     if threads is not None:
         threads = _positive_int("threads", threads)
+    task = {"n_symbols": n_symbols, "n_distractors": n_distractors}
     before = torch.get_num_threads()
     try:
         if threads is not None:
             torch.set_num_threads(threads)
-        return _train(kind, lag, hidden_size, max_steps, batch_size, lr, n_symbols,
-                      n_distractors, n_test, patience, seed)
+        torch.manual_seed(seed)
+        model = MemoryModel(kind, n_symbols + n_distractors, hidden_size, n_symbols,
+                            t_max=max(lag + 1.0, 3.0))
+        losses = fit(model, lag, max_steps=max_steps, batch_size=batch_size, lr=lr,
+                     patience=patience, seed=seed, **task)
+        x_test, y_test = make_memory_task(n_test, lag, seed=np.random.default_rng(seed + 10_000),
+                                          **task)
+        acc = accuracy(model, x_test, y_test)
     finally:
         torch.set_num_threads(before)
+    return TrainResult(kind, lag, acc, len(losses), losses, model)
 
 
-def _train(kind, lag, hidden_size, max_steps, batch_size, lr, n_symbols, n_distractors, n_test,
-           patience, seed) -> TrainResult:
-    torch.manual_seed(seed)
+def fit(model: nn.Module, lag: int, *, max_steps: int, batch_size: int, lr: float,
+        n_symbols: int, n_distractors: int, patience: int, seed: int) -> list[float]:
+    """The training loop of :func:`train_memory_model`: Adam on fresh batches, gradient norm
+    clipped at 1, stop after ``max_steps`` or after ``patience`` perfect batches in a row.
+    Returns the loss of every step."""
     rng = np.random.default_rng(seed)
-    task = {"n_symbols": n_symbols, "n_distractors": n_distractors}
-    model = MemoryModel(kind, n_symbols + n_distractors, hidden_size, n_symbols,
-                        t_max=max(lag + 1.0, 3.0))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     losses: list[float] = []
     perfect = 0
-    step = 0
-    for step in range(1, max_steps + 1):  # noqa: B007 - step is reported after the loop
-        x, y = make_memory_task(batch_size, lag, seed=rng, **task)
+    for _ in range(max_steps):
+        x, y = make_memory_task(batch_size, lag, n_symbols=n_symbols,
+                                n_distractors=n_distractors, seed=rng)
         logits = model(torch.from_numpy(x))
         target = torch.from_numpy(y)
         loss = nn.functional.cross_entropy(logits, target)
@@ -243,6 +251,4 @@ def _train(kind, lag, hidden_size, max_steps, batch_size, lr, n_symbols, n_distr
         perfect = perfect + 1 if bool((logits.argmax(dim=1) == target).all()) else 0
         if perfect >= patience:
             break
-    x_test, y_test = make_memory_task(n_test, lag, seed=np.random.default_rng(seed + 10_000),
-                                      **task)
-    return TrainResult(kind, lag, accuracy(model, x_test, y_test), step, losses, model)
+    return losses

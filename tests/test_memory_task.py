@@ -12,6 +12,7 @@ from course_lib.memory_task import (
     accuracy,
     chance_accuracy,
     chrono_init_,
+    fit,
     make_memory_task,
     train_memory_model,
 )
@@ -74,7 +75,7 @@ def test_chrono_init():
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm"])
 def test_model_shapes(kind):
-    m = MemoryModel(kind, input_size=8, hidden_size=5, n_classes=4, t_max=10)
+    m = MemoryModel(kind, input_size=12, hidden_size=5, n_classes=4, t_max=10)
     x, _ = make_memory_task(6, 3, seed=0)
     assert m(torch.from_numpy(x)).shape == (6, 4)
 
@@ -130,3 +131,11 @@ def test_thread_setting_is_restored():
     assert torch.get_num_threads() == before
     with pytest.raises(ValueError, match="threads must be >= 1, got 0"):
         train_memory_model("rnn", 2, max_steps=2, threads=0)
+
+
+def test_fit_returns_one_loss_per_step():
+    torch.manual_seed(0)
+    model = MemoryModel("lstm", 6, 4, 2, t_max=5)
+    losses = fit(model, 3, max_steps=7, batch_size=8, lr=1e-2, n_symbols=2, n_distractors=4,
+                 patience=100, seed=0)
+    assert len(losses) == 7 and all(np.isfinite(losses))

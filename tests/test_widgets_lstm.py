@@ -12,6 +12,7 @@ from course_lib.plotting.lstm import (
     plot_forget_products,
     plot_states,
     plot_trace,
+    update_trace,
 )
 from course_lib.widgets.lstm import INPUT_WEIGHTS, MAX_STEPS, GateExplorer, gate_explorer
 
@@ -104,3 +105,26 @@ def test_figure_bad_input():
         plot_accuracy_vs_lag([5, 10], {"RNN": [1.0]}, 0.25)
     with pytest.raises(ValueError, match=r"values must have shape \(T, 3\)"):
         plot_states(tr.s, ["a", "b", "c"])
+
+
+def test_slider_moves_reuse_the_figure_and_new_inputs_make_a_new_one():
+    ex = GateExplorer()
+    fig = ex._fig
+    ex.bias["o"].value = 2.0
+    assert ex._fig is fig
+    line = next(ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "o")
+    np.testing.assert_allclose(line.get_ydata(), ex.trace.o[:, 0])
+    ex.inputs.value = "1, 0, 0"
+    assert ex._fig is not fig and len(ex.trace.s) == 3
+
+
+def test_update_trace_checks_its_figure():
+    p = LSTMParams.random(1, 1, seed=0)
+    tr3 = lstm_trace(np.zeros((3, 1)), None, None, p)
+    tr4 = lstm_trace(np.ones((4, 1)), None, None, p)
+    fig = plot_trace(tr3)
+    update_trace(fig, lstm_trace(np.ones((3, 1)), None, None, p))
+    with pytest.raises(ValueError, match="the trace has 4 steps but the figure shows 3"):
+        update_trace(fig, tr4)
+    with pytest.raises(ValueError, match="made by plot_trace"):
+        update_trace(draw_lstm_cell(), tr3)

@@ -22,7 +22,7 @@ import ipywidgets as W
 import numpy as np
 
 from course_lib.lstm import LSTMParams, lstm_trace
-from course_lib.plotting.lstm import plot_trace
+from course_lib.plotting.lstm import plot_trace, update_trace
 from course_lib.widgets.rnn import parse_sequence
 
 __all__ = ["GateExplorer", "gate_explorer", "INPUT_WEIGHTS", "MAX_STEPS"]
@@ -81,6 +81,7 @@ class GateExplorer:
         self.message.add_class("cl-lstm-msg")
         self.image = W.Image(format="png", layout=W.Layout(width="448px"))
         self.xs = self.trace = None
+        self._fig = None
         controls = W.VBox([*self.bias.values(), self.s0, self.inputs])
         self.widget = W.VBox([W.HTML(_CSS), W.HBox([controls, self.table]), self.message,
                               self.image])
@@ -105,11 +106,16 @@ class GateExplorer:
         params = _params({g: s.value for g, s in self.bias.items()})
         trace = lstm_trace(xs, None, np.array([float(self.s0.value)]), params)
         self.message.value = ""
+        same_inputs = self.xs is not None and np.array_equal(xs, self.xs)
         self.xs, self.trace = xs, trace
         self.table.value = self._table(params)
-        fig = plot_trace(trace, xs, title="the cell over the input sequence")
+        if same_inputs:  # only the gates moved: update the lines of the figure we have
+            update_trace(self._fig, trace)
+        else:
+            self._fig = plot_trace(trace, xs, title="the cell over the input sequence")
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80, pil_kwargs={"compress_level": 1})
+        self._fig.savefig(buf, format="png", dpi=80, pil_kwargs={"compress_level": 1})
+        self._fig.set_layout_engine("none")  # laid out once; keep it, redraws are faster
         self.image.value = buf.getvalue()
 
     def _table(self, params: LSTMParams) -> str:
