@@ -354,34 +354,39 @@ def lstm_forward(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMOutput:
     h = _state("h0", h0, shape, params).reshape(N, H)
     s = _state("s0", s0, shape, params).reshape(N, H)
     W, b = params.stacked()
-    # Speed: σ(z) = (1 + tanh(z / 2)) / 2, so halving the sigmoid gates' rows lets one tanh
-    # call cover all four gates of a step.
+    # Speed: σ(z) = (1 + tanh(z / 2)) / 2. Halving the sigmoid gates' rows lets one tanh call
+    # cover all four gates; the loop then works with u = 1 + tanh(z / 2) = 2σ(z) and with
+    # h' = 2h (so W_h is halved as well), which saves passes over the arrays: the halves are
+    # paid once per step for s, and once at the end for all of h.
     scale = np.ones((4 * H, 1), dtype=params.dtype)
     scale[: 3 * H] = 0.5
     W, b = W * scale, b * scale[:, 0]
-    W_hT = np.ascontiguousarray(W[:, :H].T)  # (H, 4H)
+    W_hT = np.ascontiguousarray(W[:, :H].T * 0.5)  # (H, 4H), acts on h' = 2h
     # Input projections and biases of every step in one product: (T, N, 4H).
     zx = (x.reshape(T * N, -1) @ W[:, H:].T + b).reshape(T, N, 4 * H)
     hs = np.empty((T, N, H), dtype=params.dtype)
     ss = np.empty((T, N, H), dtype=params.dtype)
     z = np.empty((N, 4 * H), dtype=params.dtype)
-    sig = z[:, : 3 * H]
-    f, i, o, s_tilde = z[:, :H], z[:, H: 2 * H], z[:, 2 * H: 3 * H], z[:, 3 * H:]
+    u_fio = z[:, : 3 * H]
+    u_f, u_i, u_o, s_tilde = z[:, :H], z[:, H: 2 * H], z[:, 2 * H: 3 * H], z[:, 3 * H:]
     tmp = np.empty((N, H), dtype=params.dtype)
+    one, half = params.dtype.type(1), params.dtype.type(0.5)
+    h = h * 2
     for t in range(T):
         np.matmul(h, W_hT, out=z)  # one product for all four gates
         z += zx[t]
-        np.tanh(z, out=z)
-        sig *= 0.5
-        sig += 0.5  # f, i, o = σ(...); s_tilde = tanh(...)
+        np.tanh(z, out=z)  # s_tilde = tanh(...) is ready
+        u_fio += one  # u = 2σ(...) for f, i, o
         s_t = ss[t]
-        np.multiply(f, s, out=s_t)
-        np.multiply(i, s_tilde, out=tmp)
-        s_t += tmp  # s_t = f ⊙ s_{t-1} + i ⊙ s̃_t
+        np.multiply(u_f, s, out=s_t)
+        np.multiply(u_i, s_tilde, out=tmp)
+        s_t += tmp
+        s_t *= half  # s_t = f ⊙ s_{t-1} + i ⊙ s̃_t
         h_t = hs[t]
         np.tanh(s_t, out=h_t)
-        h_t *= o  # h_t = o ⊙ tanh(s_t)
+        h_t *= u_o  # h'_t = 2 o ⊙ tanh(s_t)
         h, s = h_t, s_t
+    hs *= half  # h_t = o ⊙ tanh(s_t)
     if single:
         hs, ss = hs[:, 0], ss[:, 0]
     return LSTMOutput(hs, ss)
