@@ -128,8 +128,9 @@ def _check_q4(fn) -> None:
     if not callable(fn):
         raise AssertionError(f"expected a function my_from_torch(rnn), got {type(fn).__name__}")
     for seed, (D, H) in enumerate([(2, 3), (4, 5)]):
-        torch.manual_seed(seed)
-        rnn = torch.nn.RNN(D, H).double()
+        with torch.random.fork_rng(devices=[]):  # seed the test RNNs, not the learner's torch
+            torch.manual_seed(seed)
+            rnn = torch.nn.RNN(D, H).double()
         want = RNNParams.from_torch(rnn)
         got = fn(rnn)
         if not isinstance(got, tuple | list) or len(got) != 3:
