@@ -19,6 +19,7 @@ imports torch, and only when it is called.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import numbers
 import re
@@ -619,7 +620,9 @@ def build_vgg(config: str, num_classes: int = 1000, width: float = 1.0, input_si
     c = 3
     n_in = None
     last_fc = max(i for i, row in enumerate(rows) if row.kind == "fc")
-    with torch.random.fork_rng(devices=[]):
+    # a seed draws from its own generator state and leaves the caller's untouched; None draws
+    # from (and advances) torch's global generator, so two unseeded builds differ
+    with torch.random.fork_rng(devices=[]) if seed is not None else contextlib.nullcontext():
         if seed is not None:
             torch.manual_seed(seed)
         for i, row in enumerate(rows):

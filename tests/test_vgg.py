@@ -251,6 +251,16 @@ def test_build_vgg_is_seeded_and_leaves_the_global_generator_alone():
     assert torch.equal(pa, pb) and not torch.equal(pa, pc)
 
 
+def test_build_vgg_without_seed_uses_the_global_generator():
+    torch.manual_seed(7)
+    a = build_vgg("A", width=1 / 32, input_size=32, seed=None)
+    b = build_vgg("A", width=1 / 32, input_size=32, seed=None)   # the generator moved on
+    torch.manual_seed(7)
+    c = build_vgg("A", width=1 / 32, input_size=32, seed=None)   # same global seed, same net
+    pa, pb, pc = (torch.cat([p.flatten() for p in m.parameters()]) for m in (a, b, c))
+    assert not torch.equal(pa, pb) and torch.equal(pa, pc)
+
+
 def test_width_scales_channels():
     t = layer_table("D", 64, width=0.25, num_classes=7)
     assert t.rows[1].label == "conv3-16" and t.rows[1].out_shape == (16, 64, 64)
