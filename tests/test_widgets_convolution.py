@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -76,7 +78,9 @@ def test_editing_a_cell_updates_at_once_and_marks_custom():
 
 
 @pytest.mark.parametrize("bad,words", [("abc", "not a number"), ("", "is empty"), ("  ", "is empty"),
-                                       ("1/0", "not a number"), ("nan", "not a number")])
+                                       ("1/0", "not a number"), ("nan", "not a number"),
+                                       ("1e400", "too large"), ("-1e39", "too large"),
+                                       ("2e6", "too large")])
 def test_bad_cell_shows_message_and_keeps_last_good_output(bad, words):
     ex = kernel_explorer(image="synthetic", kernel="box_blur")
     before = ex.output.copy()
@@ -168,11 +172,52 @@ def test_learner_function_without_stride_arguments_is_called_plainly():
     (lambda i, k: None, "returned None"),
     (lambda i, k: np.zeros((3, 3)), "returned shape (3, 3)"),
     (lambda i, k: 1 / 0, "raised ZeroDivisionError"),
-    (lambda i, k: "text", "not an array of numbers"),
+    (lambda i, k: "text", "not an array of real numbers"),
+    (lambda i, k: np.full((22, 22), np.nan), "NaN, infinite or huge"),
+    (lambda i, k: np.full((22, 22), 1e300), "NaN, infinite or huge"),
+    (lambda i, k: np.ones((22, 22)) * 1j, "complex128, not an array of real numbers"),
 ])
 def test_broken_learner_functions_never_raise(fn, words):
-    ex = kernel_explorer(image="synthetic", correlate=fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")       # not even a warning may reach the notebook
+        ex = kernel_explorer(image="synthetic", correlate=fn)
     assert words in ex.message
+    assert "last good output" in ex.status.value
+
+
+def test_unfinished_learner_function_says_finish_the_exercise():
+    def stub(image, kernel, stride=1, padding=0):
+        raise NotImplementedError()
+
+    ex = kernel_explorer(image="synthetic", correlate=stub)
+    assert "NotImplementedError: finish the exercise" in ex.message
+    sw = sliding_window_explorer(correlate=stub)
+    assert "NotImplementedError: finish the exercise" in sw.message
+
+
+def test_learner_function_turning_bad_keeps_the_last_good_output():
+    state = {"bad": False}
+
+    def flaky(image, kernel, stride=1, padding=0):
+        out = conv.correlate2d(image, kernel, stride=stride, padding=padding)
+        return out * np.nan if state["bad"] else out
+
+    ex = kernel_explorer(image="synthetic", kernel="box_blur", correlate=flaky)
+    good = ex.output.copy()
+    state["bad"] = True
+    ex.stride.value = 2
+    assert "NaN" in ex.message
+    np.testing.assert_array_equal(ex.output, good)
+    state["bad"] = False
+    ex.stride.value = 1
+    assert ex.message == "" and ex.comparison.startswith("matches")
+
+
+def test_a_lesson03_function_is_told_why_stride_fails():
+    ex = kernel_explorer(image="synthetic", correlate=lambda image, kernel: conv.correlate2d(image, kernel))
+    ex.padding.value = 1
+    assert "does not take stride and padding yet" in ex.message
+    assert "stride=1, padding=1" in ex.message
 
 
 def test_bad_constructor_arguments():

@@ -33,6 +33,8 @@ __all__ = ["KernelExplorer", "SlidingWindowExplorer", "kernel_explorer", "slidin
 
 IMAGES = ("china", "flower", "synthetic")
 DISPLAY_PX = 256  # side of the square the input and output images are drawn in
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_MAX_ENTRY = 1e6  # largest kernel entry the explorer accepts
 
 
 def synthetic_image(size: int = 24) -> np.ndarray:
@@ -68,9 +70,14 @@ def _parse_entry(text: str) -> float:
     if not s:
         raise ValueError("is empty")
     try:
-        return float(Fraction(s))
+        v = float(Fraction(s))
     except (ValueError, ZeroDivisionError):
         raise ValueError(f"holds {s!r}, which is not a number (write e.g. 1, -0.5 or 1/9)") from None
+    except OverflowError:  # '1e400': a Fraction too large for any float
+        v = float("inf")
+    if not abs(v) <= _MAX_ENTRY:  # far beyond any useful kernel; float32 sums would overflow
+        raise ValueError(f"holds {s!r}, which is too large (use at most {_MAX_ENTRY:g} in size)")
+    return v
 
 
 def _fmt(v: float) -> str:
@@ -100,19 +107,35 @@ def _call_learner(fn: Callable, image: np.ndarray, kernel: np.ndarray, stride: i
     return fn(image.copy(), kernel.copy(), stride=stride, padding=padding)
 
 
+def _learner_error(e: Exception, stride: int, padding: int) -> str:
+    """What to tell a learner whose function raised ``e``."""
+    if isinstance(e, NotImplementedError):
+        return "your function raised NotImplementedError: finish the exercise, then run it again"
+    why = f"your function raised {type(e).__name__}: {e}"
+    if isinstance(e, TypeError) and ("stride" in str(e) or "padding" in str(e)):
+        why += (f" (it does not take stride and padding yet: it is called with stride={stride}, "
+                f"padding={padding}; set stride 1 and padding 0 to call it as f(image, kernel))")
+    return why
+
+
 def _compare_with_reference(got, want: np.ndarray) -> tuple[np.ndarray | None, str]:
     """(array to show or None, a sentence comparing the learner's result with the reference)."""
     if got is None:
         return None, "your function returned None; did you forget `return`?"
+    what = type(got).__name__
     try:
-        got = np.asarray(got, dtype=np.float64)
+        got = np.asarray(got)
+        if got.dtype.kind not in "biuf":  # complex, text, objects: no picture to draw
+            what += f" of {got.dtype}"
+            raise TypeError
+        got = got.astype(np.float64)
     except (TypeError, ValueError):
-        return None, f"your function returned {type(got).__name__}, not an array of numbers"
+        return None, f"your function returned {what}, not an array of real numbers"
     if got.shape != want.shape:
         return None, (f"your function returned shape {got.shape}, the reference gives "
                       f"{want.shape}")
-    if not np.all(np.isfinite(got)):
-        return got, "your function returned NaN or infinite values"
+    if not np.all(np.abs(got) <= _FLOAT32_MAX):  # also False for NaN
+        return None, "your function returned NaN, infinite or huge (> 3.4e38) values"
     diff = float(np.max(np.abs(got - want))) if got.size else 0.0
     if diff <= 1e-4 * max(1.0, float(np.max(np.abs(want))) if want.size else 1.0):
         return got, f"matches the reference (max |diff| = {diff:.2g})"
@@ -193,7 +216,7 @@ class _Explorer:
             try:
                 got = _call_learner(self.correlate, image, kernel, stride, padding)
             except Exception as e:  # noqa: BLE001 - a learner's error is shown, never raised
-                self._fail(f"your function raised {type(e).__name__}: {e}")
+                self._fail(_learner_error(e, stride, padding))
                 return False
             shown, comparison = _compare_with_reference(got, ref)
             if shown is None:
