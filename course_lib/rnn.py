@@ -255,6 +255,7 @@ class RNNParams:
             >>> round(spectral_radius(p.W), 6), float(abs(p.b).max())
             (0.9, 0.0)
         """
+        _check_radius(spectral_radius, "spectral_radius")
         p = cls.random(input_size, hidden_size, output_size, seed=seed, dtype=dtype)
         rng = np.random.default_rng([seed, 1])
         Q, R = np.linalg.qr(rng.standard_normal((p.hidden_size, p.hidden_size)))
@@ -522,6 +523,14 @@ def spectral_radius(W: np.ndarray) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
+def _check_radius(value: Any, name: str) -> None:
+    """A spectral radius: a finite number >= 0 (the message names the caller's argument)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+
+
 def scale_to_spectral_radius(W: np.ndarray, rho: float) -> np.ndarray:
     """W multiplied by a number so that its spectral radius becomes ``rho`` (same dtype).
 
@@ -534,10 +543,7 @@ def scale_to_spectral_radius(W: np.ndarray, rho: float) -> np.ndarray:
         >>> round(spectral_radius(scale_to_spectral_radius(W, 0.9)), 6)
         0.9
     """
-    if isinstance(rho, bool) or not isinstance(rho, int | float | np.integer | np.floating):
-        raise TypeError(f"rho must be a number, got {type(rho).__name__}")
-    if not np.isfinite(rho) or rho < 0:
-        raise ValueError(f"rho must be a finite number >= 0, got {rho}")
+    _check_radius(rho, "rho")
     r = spectral_radius(W)
     if r == 0:
         raise ValueError("W has spectral radius 0 (e.g. all zero or nilpotent); it cannot be "

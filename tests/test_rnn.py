@@ -350,6 +350,11 @@ def test_spectral_radius_bad_input():
         scale_to_spectral_radius(np.eye(2), -1)
     with pytest.raises(TypeError, match="rho must be a number"):
         scale_to_spectral_radius(np.eye(2), "1")
+    # the message names the argument the caller wrote
+    with pytest.raises(ValueError, match="^spectral_radius must be a finite number >= 0, got -1"):
+        RNNParams.orthogonal(1, 4, 1, spectral_radius=-1)
+    with pytest.raises(TypeError, match="^spectral_radius must be a number, got str"):
+        RNNParams.orthogonal(1, 4, 1, spectral_radius="0.9")
 
 
 def test_example_inputs():
