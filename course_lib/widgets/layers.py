@@ -344,6 +344,14 @@ class PoolingExplorer:
             raise KeyError(f"source must be one of {self.SOURCES}, got {source!r}")
         if mode not in ("max", "avg"):
             raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+        # a starting value outside a slider's range would be clipped silently: refuse it
+        for name, value, lo, hi in (("kernel_size", kernel_size, 1, 8), ("stride", stride, 1, 8),
+                                    ("padding", padding, 0, 4), ("photo_size", photo_size, 4, 512),
+                                    ("seed", seed, 0, 2**32 - 1)):
+            if isinstance(value, bool) or not isinstance(value, int | np.integer):
+                raise TypeError(f"{name} must be an int, got {value!r}")
+            if not lo <= value <= hi:
+                raise ValueError(f"{name} must be an int from {lo} to {hi}, got {value}")
         rng = np.random.default_rng(seed)
         self.inputs = {
             "lecture 4x4": LECTURE_GRID,

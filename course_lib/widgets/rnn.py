@@ -60,6 +60,14 @@ def parse_sequence(text: str) -> np.ndarray:
     return np.array(values)
 
 
+def _check_start(name: str, value, lo, hi, kind: type) -> None:
+    ok_type = int | np.integer if kind is int else int | float | np.integer | np.floating
+    if isinstance(value, bool) or not isinstance(value, ok_type):
+        raise TypeError(f"{name} must be {'an int' if kind is int else 'a number'}, got {value!r}")
+    if not (lo <= value and (hi is None or value <= hi)):
+        raise ValueError(f"{name} must be in [{lo}, {'∞' if hi is None else hi}], got {value!r}")
+
+
 class UnrollExplorer:
     """Unroll an RNN over T steps and watch its states and its gradients.
 
@@ -78,6 +86,12 @@ class UnrollExplorer:
                  hidden_size: int = 8, seed: int = 0):
         if inputs not in INPUT_KINDS + (CUSTOM,):
             raise KeyError(f"inputs must be one of {INPUT_KINDS + (CUSTOM,)}, got {inputs!r}")
+        # the sliders would silently clip a starting value outside their range: refuse it instead
+        for name, value, lo, hi, kind in (("T", T, 1, 40, int), ("rho", rho, 0.0, 2.0, float),
+                                          ("scale", scale, 0.0, 3.0, float),
+                                          ("hidden_size", hidden_size, 1, None, int),
+                                          ("seed", seed, 0, None, int)):
+            _check_start(name, value, lo, hi, kind)
         self.hidden_size, self.seed = hidden_size, seed
         style = {"description_width": "120px"}
         self.T = W.IntSlider(value=T, min=1, max=40, description="steps T", style=style,
