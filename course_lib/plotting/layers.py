@@ -25,8 +25,16 @@ def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], title: str = ""
                 xlabel: str = "x", ylabel: str = "f(x)", dashed: Sequence[str] = ()) -> Figure:
     """Several curves over the same x (activation functions, a function and its best line).
 
-    ``dashed`` names curves to draw dashed, so that one lying on top of another (leaky ReLU
-    over ReLU for x > 0) does not hide it.
+    Args:
+        x: (n,) the common x values.
+        curves: label -> (n,) y values, drawn in this order (the labels go in the legend).
+        title, xlabel, ylabel: the texts of the axes.
+        dashed: labels of curves to draw dashed, so that one lying on top of another (leaky
+            ReLU over ReLU for x > 0) does not hide it.
+
+    Example:
+        >>> z = np.linspace(-2, 2, 5)
+        >>> fig = plot_curves(z, {"ReLU": np.maximum(z, 0), "identity": z}, dashed=["identity"])
     """
     unknown = set(dashed) - set(curves)
     if unknown:
@@ -49,11 +57,19 @@ def plot_curves(x: np.ndarray, curves: Mapping[str, np.ndarray], title: str = ""
 def plot_detector_maps(pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndarray],
                        credit: str = "", saturate: float | None = 0.99) -> Figure:
     """Feature maps before the activation (top row: diverging map centred on zero, colour bar)
-    and after it (bottom row), one column per kernel; ``pre`` and ``post`` share their keys.
+    and after it (bottom row), one column per kernel.
 
-    Edges are rare and strong, so with the full range as colour limits most of a map is a pale
-    wash. ``saturate=0.99`` puts each column's colour limit at the 99th percentile of
-    ``|pre|`` (stronger values take the deepest colour); ``None`` uses the full range.
+    Args:
+        pre: kernel name -> (H, W) map before the activation.
+        post: the same names, in the same order -> (H, W) map after it.
+        credit: a line of small print under the figure (e.g. the photograph's licence).
+        saturate: edges are rare and strong, so with the full range as colour limits most of a
+            map is a pale wash; 0.99 puts each column's colour limit at the 99th percentile of
+            ``|pre|`` (stronger values take the deepest colour); ``None`` uses the full range.
+
+    Example:
+        >>> z = np.array([[-1.0, 0.5], [2.0, -0.2]])
+        >>> fig = plot_detector_maps({"k": z}, {"k": np.maximum(z, 0)})
     """
     names = list(pre)
     if list(post) != names:
