@@ -80,7 +80,7 @@ def main() -> None:
     print(f"  {'update() itself':26s} median {update:7.1f} ms wall")
     print()
     print(f"  of which course_lib.conv.correlate2d  {ours:7.1f} ms "
-          f"(torch conv2d {theirs:.1f} ms, ratio ours/torch {ours / theirs:.1f})")
+          f"(torch conv2d {theirs:.1f} ms, ratio ours/torch {ours / theirs:.2g})")
     print(f"  the rest (colours, PNG, labels)      {max(update - ours, 0.0):7.1f} ms")
     worst = max(ms for ms, _ in results.values())
     verdict = "meets" if worst <= TARGET_MS else "MISSES"

@@ -133,10 +133,20 @@ def test_image_choice_switches_to_a_photo():
 def test_signed_output_uses_diverging_map_images_gray(kx):
     ex = kernel_explorer(image="synthetic", kernel="edge_detection_2")
     assert ex.output_bar.cmap == "RdBu_r"
-    lo, hi = float(ex.output_bar.bottom.value[7:-8]), float(ex.output_bar.top.value[7:-8])
+    lo, hi = (float(bar.value[7:-8].replace("&ge;", "").replace("&le;", ""))
+              for bar in (ex.output_bar.bottom, ex.output_bar.top))
     assert lo == pytest.approx(-hi)                   # centred on zero
     ex.preset.value = "box_blur"                      # non-negative output: gray
     assert ex.output_bar.cmap == "gray"
+    assert "&ge;" not in ex.output_bar.top.value
+
+
+def test_sparse_edge_map_on_a_photo_saturates_at_the_99th_percentile():
+    ex = kernel_explorer(image="china", kernel="edge_detection_3", photo_size=128)
+    lim = float(np.quantile(np.abs(ex.output), 0.99))
+    assert lim < 0.7 * np.abs(ex.output).max()       # a few strong pixels: the max would wash out
+    assert ex.output_bar.top.value == f"<small>&ge;{lim:.4g}</small>"
+    assert ex.output_bar.bottom.value == f"<small>&le;{-lim:.4g}</small>"
 
 
 def test_learner_function_right_and_wrong():
@@ -182,7 +192,8 @@ def test_broken_learner_functions_never_raise(fn, words):
         warnings.simplefilter("error")       # not even a warning may reach the notebook
         ex = kernel_explorer(image="synthetic", correlate=fn)
     assert words in ex.message
-    assert "last good output" in ex.status.value
+    assert "nothing to show until this is fixed" in ex.status.value   # no good output yet
+    assert ex.kernel_view.value                                        # but the kernel is drawn
 
 
 def test_unfinished_learner_function_says_finish_the_exercise():

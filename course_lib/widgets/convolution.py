@@ -154,21 +154,27 @@ class _ColourBar:
         self.box = W.VBox([self.top, self.image, self.bottom],
                           layout=W.Layout(align_items="center", margin="20px 0 0 4px"))
 
-    def set(self, cmap: str, lo: float, hi: float, visible: bool = True) -> None:
+    def set(self, cmap: str, lo: float, hi: float, visible: bool = True,
+            clipped: bool = False) -> None:
+        """Show ``cmap`` from ``lo`` to ``hi``; ``clipped`` marks ends that values go beyond."""
         if cmap != self.cmap:
             self.cmap = cmap
             self.image.value = colorbar_png(cmap, height=int(self.image.layout.height[:-2]))
-        self.top.value = f"<small>{_fmt(hi)}</small>"
-        self.bottom.value = f"<small>{_fmt(lo)}</small>"
+        ge, le = ("&ge;", "&le;") if clipped else ("", "")
+        self.top.value = f"<small>{ge}{_fmt(hi)}</small>"
+        self.bottom.value = f"<small>{le}{_fmt(lo)}</small>"
         self.box.layout.visibility = "visible" if visible else "hidden"
 
 
 def _colour_limits(a: np.ndarray) -> tuple[str, float, float]:
-    """Gray from min to max for non-negative data; a diverging map centred on zero otherwise."""
+    """Gray from min to max for non-negative data; a diverging map centred on zero otherwise,
+    saturating at the 99th percentile of |a| (edge maps are sparse: a few strong pixels would
+    otherwise leave everything else a pale wash)."""
     lo = float(np.min(a)) if a.size else 0.0
     hi = float(np.max(a)) if a.size else 1.0
     if lo < 0:
-        lim = signed_limit(a)
+        lim = float(np.quantile(np.abs(a), 0.99))
+        lim = lim if lim > 0 else signed_limit(a)
         return "RdBu_r", -lim, lim
     return "gray", lo, hi if hi > lo else lo + 1.0
 
@@ -199,10 +205,14 @@ class _Explorer:
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
+    _has_output = False  # True once an output has been drawn
+
     def _fail(self, why: str) -> None:
         self.message = why
+        kept = ("showing the last good output" if self._has_output
+                else "nothing to show until this is fixed")
         self.status.value = (f'<span style="color:#a4262c">&#9888; {html.escape(why)}; '
-                             "showing the last good output.</span>")
+                             f"{kept}.</span>")
 
     def _compute(self, image: np.ndarray, kernel: np.ndarray, stride: int, padding: int) -> bool:
         """Set output, reference, comparison and message; False (last output kept) on a problem."""
@@ -225,6 +235,7 @@ class _Explorer:
                 return False
         self.output, self.reference, self.comparison, self.message = shown, ref, comparison, ""
         self.status.value = ""
+        self._has_output = True
         return True
 
 
@@ -418,21 +429,24 @@ class KernelExplorer(_Explorer):
         except ValueError as e:
             self._fail(str(e))
             return
+        self._draw_kernel(kernel)
         image = self.current_image()
         if self._compute(image, kernel, int(self.stride.value), int(self.padding.value)):
-            self._draw(kernel)
+            self._draw()
 
-    def _draw(self, kernel: np.ndarray) -> None:
+    def _draw_kernel(self, kernel: np.ndarray) -> None:
         if self._drawn_kernel is None or not np.array_equal(kernel, self._drawn_kernel):
             lim = signed_limit(kernel)
             self.kernel_view.value = to_png(kernel, "RdBu_r", -lim, lim, scale=24)
             self.kernel_bar.set("RdBu_r", -lim, lim)
             self._drawn_kernel = kernel
+
+    def _draw(self) -> None:
         out = self.output
-        cmap, lo, hi = _colour_limits(out)
         shown = _for_display(out)
+        cmap, lo, hi = _colour_limits(shown)
         self.output_view.value = to_png(shown, cmap, lo, hi, scale=_upscale(shown.shape))
-        self.output_bar.set(cmap, lo, hi)
+        self.output_bar.set(cmap, lo, hi, clipped=bool(np.any(np.abs(shown) > hi)))
         h, w = out.shape
         self.output_title.value = f"<b>output</b> shape ({h}, {w})"
         if self.comparison:
