@@ -186,11 +186,21 @@ def _read_idx_stream(f, path: str, size: int | None) -> np.ndarray:
         kind = "truncated" if have < need else "longer than its header says"
         raise ValueError(f"{path}: {kind}: the header promises shape {shape} of {dtype.name} "
                          f"({need} data bytes) but the file holds {have} data bytes")
+    native = dtype.newbyteorder("=")
+    if size is not None:  # the length was checked above: read exactly that, in one allocation
+        values = np.fromfile(f, dtype=dtype, count=count)
+        if values.size < count:  # the file shrank after it was measured
+            raise _truncated(path, shape, dtype, need, where, values.size * dtype.itemsize)
+        return values.astype(native, copy=False).reshape(shape)
     data = _read_upto(f, need)
     if len(data) < need:
-        raise ValueError(f"{path}: truncated: the header promises shape {shape} of {dtype.name} "
-                         f"({need} data bytes) but the {where} holds only {len(data)} data bytes")
-    if size is None and f.read(1):
+        raise _truncated(path, shape, dtype, need, where, len(data))
+    if f.read(1):
         raise ValueError(f"{path}: longer than its header says: the {where} holds more than the "
                          f"{need} data bytes of shape {shape} of {dtype.name}")
-    return np.frombuffer(data, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
+    return np.frombuffer(data, dtype=dtype).astype(native).reshape(shape)  # a writable copy
+
+
+def _truncated(path, shape, dtype, need, where, got) -> ValueError:
+    return ValueError(f"{path}: truncated: the header promises shape {shape} of {dtype.name} "
+                      f"({need} data bytes) but the {where} holds only {got} data bytes")
