@@ -447,6 +447,8 @@ def test_figures_draw_and_reject_bad_arguments():
         == "noisy input"
     fig = plots.plot_unroll_explorer(np.zeros((30, 4)), 0.9 ** np.arange(30), 0.9)
     assert "last 12 of 30" in fig.axes[0].get_title()
+    unit1 = fig.axes[1].get_lines()[0]  # the unit the graph colours by, picked out in black
+    assert unit1.get_color() == "black" and "unit 1" in fig.axes[1].get_title()
     # a graph that shows only the last steps numbers its nodes by their real step
     fig = plots.plot_unroll_explorer(np.zeros((10, 4)), 0.9 ** np.arange(10), 0.9, max_graph_steps=3)
     labels = {t.get_text() for t in fig.axes[0].texts}

@@ -232,6 +232,12 @@ def plot_unroll_explorer(h: np.ndarray, grad_norms: np.ndarray, rho: float,
     ax_h = fig.add_axes((0.075, 0.09, 0.39, 0.38))
     ax_n = fig.add_axes((0.585, 0.09, 0.39, 0.38))
     _draw_hidden_states(ax_h, h)
+    # unit 1 is the one the graph's h nodes show: draw it on top, in black, the others faded
+    lines = ax_h.get_lines()[:min(h.shape[1], 8)]
+    for line in lines[1:]:
+        line.set_alpha(0.35)
+    lines[0].set(color="black", lw=2.0, zorder=5)
+    ax_h.set_title(ax_h.get_title() + "; black: unit 1, as in the graph", fontsize=10)
     k = np.arange(T)
     _draw_gradient_norms(ax_n, {"BPTT": grad_norms})
     ref = float(rho) ** k.astype(float)
