@@ -507,3 +507,16 @@ def test_lesson08_exercises_worked_wrong_and_placeholder():
         r = q.check(wrong)
         assert r.status == "incorrect"
         assert re.search(reason, r.message), r.message
+
+
+def test_importing_cnn_selects_the_torch_backend_when_none_is_set():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    code = ("import course_lib.cnn, keras, os; "
+            "print(keras.backend.backend(), os.environ['KERAS_BACKEND'])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=300, check=True)
+    assert out.stdout.split() == ["torch", "torch"]
