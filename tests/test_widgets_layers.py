@@ -276,6 +276,10 @@ def test_layer_figures_draw_what_they_are_given():
     fig = plot_pooling(LECTURE_GRID, out, kernel_size=2)
     assert len(fig.axes[0].patches) == 4 and len(fig.axes[1].patches) == 4
     assert sorted(t.get_text() for t in fig.axes[1].texts) == ["4", "5", "8", "9"]
+    assert not any(t.get_bbox_patch() for t in fig.axes[0].texts)
+    fig = plot_pooling(LECTURE_GRID, out, kernel_size=2, mark_max=True)
+    circled = sorted(t.get_text() for t in fig.axes[0].texts if t.get_bbox_patch())
+    assert circled == ["4", "5", "8", "9"]  # the value each window keeps, and only those
 
     fig = plot_unchanged({"map": np.array([[True, False], [True, True]]),
                           "counted": np.array([[1.0, np.nan], [0.0, np.nan]])})

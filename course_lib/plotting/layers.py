@@ -98,9 +98,20 @@ def plot_detector_maps(pre: Mapping[str, np.ndarray], post: Mapping[str, np.ndar
 
 
 def plot_pooling(x: np.ndarray, out: np.ndarray, kernel_size: int, stride: int | None = None,
-                 title: str = "pooling", fmt: str = "{:g}") -> Figure:
+                 title: str = "pooling", fmt: str = "{:g}", mark_max: bool = False) -> Figure:
     """A small input with its pooling windows outlined (window (i, j) in the colour of output
-    cell (i, j)) beside the output; every value written on its cell."""
+    cell (i, j)) beside the output; every value written on its cell.
+
+    Args:
+        x: (H, W) the input; out: the pooled (H_out, W_out) output (no padding).
+        kernel_size, stride: of the pooling (stride defaults to kernel_size).
+        title: the start of the figure's title; fmt: how each value is written.
+        mark_max: for max pooling, circle the value each window keeps, in its colour.
+
+    Example:
+        >>> grid = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]])
+        >>> fig = plot_pooling(grid, np.array([[4, 8], [9, 5]]), kernel_size=2, mark_max=True)
+    """
     x, out = np.asarray(x, dtype=float), np.asarray(out, dtype=float)
     stride = kernel_size if stride is None else stride
     lo, hi = min(x.min(), out.min()), max(x.max(), out.max())
@@ -120,6 +131,12 @@ def plot_pooling(x: np.ndarray, out: np.ndarray, kernel_size: int, stride: int |
                                        fill=False, ec=color, lw=2.5))
         axes[0, 1].add_patch(Rectangle((j - 0.45, i - 0.45), 0.9, 0.9, fill=False, ec=color,
                                        lw=2.5))
+        if mark_max:  # the texts are in row-major order, one per input cell
+            window = x[i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
+            for (a, b) in np.argwhere(window == out[i, j]):
+                text = axes[0, 0].texts[(i * stride + a) * x.shape[1] + j * stride + b]
+                text.set(fontweight="bold", color="black",
+                         bbox=dict(boxstyle="circle,pad=0.2", fc="white", ec=color, lw=1.8))
     fig.suptitle(f"{title}: kernel_size={kernel_size}, stride={stride}", fontsize=10)
     return fig
 
