@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib import conv, kernels
+from course_lib import conv, data, kernels
 from course_lib.plotting.cnn import (
     plot_coverage,
     plot_grids,
@@ -392,6 +392,19 @@ def test_figures_are_small_and_labelled():
                                "blur": conv.correlate2d(img, kernels.KERNELS["box_blur"])},
                          credit="test")
     assert fig.axes[0].get_title() == "input" and fig.axes[0].get_xlabel() == "column j"
+    photo = data.load_photo("china", size=64)
+    edge = conv.correlate2d(photo, kernels.KERNELS["edge_detection_3"])
+    sharp = conv.correlate2d(photo, kernels.KERNELS["sharpen"])
+    fig = plot_responses(photo, {"edge": edge, "sharpen": sharp}, as_image=("sharpen",))
+    lo, hi = fig.axes[1].images[0].get_clim()          # signed: saturated at the 99th percentile
+    assert hi == pytest.approx(np.quantile(np.abs(edge), 0.99)) and lo == -hi
+    assert hi < np.abs(edge).max()
+    assert fig.axes[2].images[0].get_clim() == (photo.min(), photo.max())   # sharpen: as the input
+    assert fig.axes[2].images[0].get_cmap().name == "gray"
+    with pytest.raises(KeyError, match="as_image"):
+        plot_responses(photo, {"edge": edge}, as_image=("sharp",))
+    with pytest.raises(ValueError, match="saturate"):
+        plot_responses(photo, {"edge": edge}, saturate=0.2)
     fig = plot_grids({"a": np.eye(3), "b": -np.eye(2)})
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
     fig = plot_coverage(6, 6, 3, 2)

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from course_lib.conv import conv_output_size
-from course_lib.plotting import annotate_values, new_figure, show_image, show_signed
+from course_lib.plotting import annotate_values, new_figure, show_image, show_signed, signed_limit
 
 __all__ = ["visited_mask", "plot_kernels", "plot_responses", "plot_grids", "plot_coverage"]
 
@@ -72,17 +72,43 @@ def plot_kernels(named: dict[str, np.ndarray], title: str = "") -> Figure:
 
 
 def plot_responses(image: np.ndarray, responses: dict[str, np.ndarray], credit: str = "",
-                   ncols: int = 3) -> Figure:
-    """The input image (gray) and each filter's output: gray if it has no negative values,
-    otherwise a diverging map centred on zero with a colour bar."""
-    panels = [("input", np.asarray(image))] + [(k, np.asarray(v)) for k, v in responses.items()]
+                   ncols: int = 3, as_image: tuple[str, ...] = (), saturate: float = 0.99) -> Figure:
+    """The input image (gray) and each filter's output.
+
+    Args:
+        image: (H, W) input, drawn in gray.
+        responses: name -> (H', W') output. An output with no negative values is drawn in gray
+            from its min to its max; a signed one in a diverging map centred on zero whose limit
+            is the ``saturate`` quantile of ``|output|`` (edge maps are sparse: scaled to their
+            single strongest pixel they fade to white), with a colour bar whose arrows mark
+            values beyond the limit.
+        as_image: names of outputs that are images (a sharpen: it keeps brightness and only
+            overshoots a little at edges), drawn in gray on the input's range like the input,
+            so they can be compared with it; overshoots show as pure black or white.
+        saturate: quantile in [0.5, 1]; 1 uses the largest ``|output|``.
+    """
+    if not 0.5 <= saturate <= 1.0:
+        raise ValueError(f"saturate must be a quantile in [0.5, 1], got {saturate!r}")
+    unknown = set(as_image) - set(responses)
+    if unknown:
+        raise KeyError(f"as_image names {sorted(unknown)} are not among the responses "
+                       f"{list(responses)}")
+    image = np.asarray(image)
+    panels = [("input", image)] + [(k, np.asarray(v)) for k, v in responses.items()]
     nrows = -(-len(panels) // ncols)
     fig, axes = new_figure(ncols=ncols, nrows=nrows, size=(3.0 * ncols, 2.9 * nrows))
     for ax, (name, a) in zip(axes.ravel(), panels):
-        if name == "input" or a.min() >= 0:
-            show_image(ax, a, name, colorbar=name != "input")
+        if name == "input":
+            show_image(ax, a, name)
+        elif name in as_image:
+            show_image(ax, a, f"{name} (gray)", colorbar=True,
+                       vmin=float(image.min()), vmax=float(image.max()))
+        elif a.min() >= 0:
+            show_image(ax, a, name, colorbar=True)
         else:
-            show_signed(ax, a, name)
+            lim = float(np.quantile(np.abs(a), saturate)) or signed_limit(a)
+            im = show_image(ax, a, name, cmap="RdBu_r", vmin=-lim, vmax=lim)
+            fig.colorbar(im, ax=ax, shrink=0.8, extend="both" if lim < np.abs(a).max() else "neither")
     for ax in axes.ravel()[len(panels):]:
         ax.set_axis_off()
     if credit:
