@@ -26,7 +26,9 @@ def test_l03_q1_solution_and_reasons():
     np.testing.assert_array_equal(ns["answer_1"], [[2, -10], [-1, 5]])
     flipped_sign = -np.asarray(ns["answer_1"])
     r = lesson03.q1.check(flipped_sign)
-    assert r.status == "incorrect" and "position" in r.message
+    assert r.status == "incorrect" and "sign" in r.message
+    r = lesson03.q1.check(np.array([[2, -10], [-1, 4]]))
+    assert r.status == "incorrect" and "index (1, 1): got 4, expected 5" in r.message
     assert "shape" in lesson03.q1.check(np.zeros((4, 4))).message
     assert lesson03.q1.check(...).status == "not attempted"
 
@@ -113,7 +115,8 @@ def test_l04_q3_never_read_rows():
         if np.array_equal(conv.correlate2d(x, np.ones((3, 3)), stride=4), out):
             unread.append(r)
     assert unread == ns["answer_3"]
-    assert "items" in lesson04.q3.check([7, 8, 9]).message
+    assert "row 3 is missing" in lesson04.q3.check([7, 8, 9]).message
+    assert "items" in lesson04.q3.check([1, 7, 8, 9, 10]).message
 
 
 def test_l04_q4_weight_tensor_is_torchs():
@@ -122,7 +125,7 @@ def test_l04_q4_weight_tensor_is_torchs():
     layer = nn.Conv2d(3, 16, kernel_size=5)
     assert tuple(layer.weight.shape) == ns["answer_4"]["weight_shape"]
     assert sum(p.numel() for p in layer.parameters()) == ns["answer_4"]["n_params"]
-    r = lesson04.q4.check({"weight_shape": (3, 16, 5, 5), "n_params": 1216})
+    r = lesson04.q4.check({"weight_shape": (3, 16, 5, 6), "n_params": 1216})
     assert r.status == "incorrect" and "weight_shape" in r.message
     assert "n_params" in lesson04.q4.check({"weight_shape": (16, 3, 5, 5)}).message
 
@@ -155,3 +158,37 @@ def test_every_exercise_has_hints_and_a_solution(ex):
     first = ex.hint()
     assert "hint 1 of" in first.title and first.text
     assert ex.solution().text.strip()
+
+
+# ---------------------------------------------------------------- the usual mistakes are named
+@pytest.mark.parametrize("ex,answer,words", [
+    (lesson03.q1, -conv.correlate2d(lesson03.IMAGE_Q1, kernels.KERNELS["edge_detection_2"]),
+     "every sign is the opposite"),
+    (lesson03.q2, conv.correlate2d(lesson03.IMAGE_Q2, lesson03.KERNEL_Q2), "without the flip"),
+    (lesson03.q2, conv.correlate2d(lesson03.IMAGE_Q2, lesson03.KERNEL_Q2[::-1]), "only the rows"),
+    (lesson03.q2, conv.correlate2d(lesson03.IMAGE_Q2, lesson03.KERNEL_Q2[:, ::-1]),
+     "only the columns"),
+    (lesson04.q1, 14, "without the padding"),
+    (lesson04.q1, 16.0, "rounds up"),
+    (lesson04.q1, 30, "stride 1"),
+    (lesson04.q3, [7, 8, 9], "row 3 is missing"),
+    (lesson04.q3, [8, 9], "rows 3 and 7"),
+    (lesson04.q3, [3], "a third window"),
+    (lesson04.q4, {"weight_shape": (16, 3, 5, 5), "n_params": 1200}, "not the 16 biases"),
+    (lesson04.q4, {"weight_shape": (3, 16, 5, 5), "n_params": 1216}, "(out_channels, in_channels"),
+    (lesson04.q4, {"weight_shape": [16, 5, 5, 3], "n_params": 1216}, "not their order"),
+])
+def test_usual_mistakes_are_named(ex, answer, words):
+    r = ex.check(answer)
+    assert r.status == "incorrect" and words in r.message, r.message
+
+
+@pytest.mark.parametrize("ex,answer,words", [
+    (lesson04.q1, 13, "is 13, which is not right"),                 # an unknown mistake: generic
+    (lesson04.q3, [3, 7], "has 2 items, expected 4"),
+    (lesson04.q4, {"weight_shape": ("a", 3), "n_params": np.array([1, 2])}, "weight_shape"),
+    (lesson03.q2, np.zeros(4), "shape"),
+])
+def test_other_wrong_answers_get_the_generic_reason(ex, answer, words):
+    r = ex.check(answer)
+    assert r.status == "incorrect" and words in r.message, r.message

@@ -6,9 +6,29 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv, kernels
-from course_lib.exercises import Exercise
+from course_lib.exercises import Exercise, compare
 
-__all__ = ["IMAGE_Q1", "IMAGE_Q2", "KERNEL_Q2", "q1", "q2", "q3", "q4"]
+__all__ = ["IMAGE_Q1", "IMAGE_Q2", "KERNEL_Q2", "q1", "q2", "q3", "q4", "with_mistakes"]
+
+
+def with_mistakes(expected, mistakes):
+    """A checker for ``Exercise(checker=...)``: right when the answer equals ``expected``; when it
+    equals one of the known wrong answers, say which mistake gives it.
+
+    Args:
+        expected: the right answer (anything :func:`course_lib.exercises.compare` accepts).
+        mistakes: a list of ``(wrong_answer, explanation)`` pairs.
+    """
+    def check(answer):
+        why = compare(answer, expected)
+        if why is None:
+            return
+        for wrong, explanation in mistakes:
+            if compare(answer, wrong) is None:
+                raise AssertionError(explanation)
+        raise AssertionError(why)
+
+    return check
 
 #: The 4x4 image of exercise 1 (filtered with the lecture's edge_detection_2).
 IMAGE_Q1 = np.array([[1, 2, 0, 1],
@@ -16,15 +36,21 @@ IMAGE_Q1 = np.array([[1, 2, 0, 1],
                      [2, 1, 0, 0],
                      [1, 0, 1, 2]], dtype=float)
 #: The 3x3 image and the 2x2 kernel of exercise 2 (the lecture's convolution, with the flip).
-IMAGE_Q2 = np.array([[1, 2, 3],
-                     [4, 5, 6],
-                     [7, 8, 9]], dtype=float)
+#: Not a ramp like 1..9: on an image that is linear in (row, column), flipping only the rows
+#: would give the same numbers as the half turn, and the check could not tell them apart.
+IMAGE_Q2 = np.array([[2, 0, 1],
+                     [1, 3, 0],
+                     [0, 1, 2]], dtype=float)
 KERNEL_Q2 = np.array([[1, 2],
                       [0, -1]], dtype=float)
 
+_ANSWER_Q1 = conv.correlate2d(IMAGE_Q1, kernels.KERNELS["edge_detection_2"])
 q1 = Exercise(
     "Exercise 1 · cross-correlation by hand",
-    expected=conv.correlate2d(IMAGE_Q1, kernels.KERNELS["edge_detection_2"]),
+    checker=with_mistakes(_ANSWER_Q1, [
+        (-_ANSWER_Q1, "every sign is the opposite of the right one: the centre weight is -4 and "
+                      "the four neighbours +1, so (up + left + right + down) - 4 * centre"),
+    ]),
     hints=[
         "The 3x3 kernel fits in 2 x 2 places of a 4x4 image, so the answer is a 2x2 array.",
         "Top-left: put the kernel's centre (-4) on pixel (1, 1) = 1. Its four neighbours "
@@ -40,16 +66,24 @@ q1 = Exercise(
 
 q2 = Exercise(
     "Exercise 2 · the lecture's convolution (with the flip) by hand",
-    expected=conv.convolve2d(IMAGE_Q2, KERNEL_Q2),
+    checker=with_mistakes(conv.convolve2d(IMAGE_Q2, KERNEL_Q2), [
+        (conv.correlate2d(IMAGE_Q2, KERNEL_Q2),
+         "that is the cross-correlation, without the flip: the lecture's I(i - m, j - n) turns "
+         "the kernel by 180 degrees before it slides"),
+        (conv.correlate2d(IMAGE_Q2, KERNEL_Q2[::-1]),
+         "you flipped only the rows (upside down); a half turn flips the columns too"),
+        (conv.correlate2d(IMAGE_Q2, KERNEL_Q2[:, ::-1]),
+         "you flipped only the columns (left-right); a half turn flips the rows too"),
+    ]),
     hints=[
         "S(i, j) = sum_m sum_n I(i - m, j - n) K(m, n): turn the kernel by 180 degrees, then "
         "slide it like a cross-correlation.",
-        "The flipped kernel is [[-1, 0], [2, 1]]. Top-left: -1*1 + 0*2 + 2*4 + 1*5 = 12.",
+        "The flipped kernel is [[-1, 0], [2, 1]]. Top-left: -1*2 + 0*0 + 2*1 + 1*3 = 3.",
     ],
     solution="""
     flipped = KERNEL_Q2[::-1, ::-1]          # [[-1, 0], [2, 1]]
-    answer_2 = np.array([[-1*1 + 0*2 + 2*4 + 1*5, -1*2 + 0*3 + 2*5 + 1*6],
-                         [-1*4 + 0*5 + 2*7 + 1*8, -1*5 + 0*6 + 2*8 + 1*9]])   # [[12, 14], [18, 20]]
+    answer_2 = np.array([[-1*2 + 0*0 + 2*1 + 1*3, -1*0 + 0*1 + 2*3 + 1*0],
+                         [-1*1 + 0*3 + 2*0 + 1*1, -1*3 + 0*0 + 2*1 + 1*2]])   # [[3, 6], [0, 1]]
     """,
 )
 

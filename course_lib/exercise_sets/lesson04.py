@@ -6,13 +6,20 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv
-from course_lib.exercises import Exercise
+from course_lib.exercise_sets.lesson03 import with_mistakes
+from course_lib.exercises import Exercise, compare
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 q1 = Exercise(
     "Exercise 1 · output size",
-    expected=15,
+    checker=with_mistakes(15, [
+        (14, "14 is what you get without the padding, (32 - 5) // 2 + 1, or without the final "
+             "+ 1, (32 + 2 - 5) // 2: the formula needs both"),
+        (16, "that rounds up; the formula rounds down, floor((H + 2p - k) / s) + 1, because a "
+             "window that would stick out of the padded input is not computed"),
+        (30, "that is the size for stride 1; with stride 2 divide (H + 2p - k) by 2 first"),
+    ]),
     hints=[
         "Use H_out = floor((H + 2p - k) / s) + 1 with H = 32, k = 5, s = 2, p = 1.",
         "32 + 2 - 5 = 29; 29 // 2 = 14; plus one.",
@@ -43,7 +50,13 @@ q2 = Exercise(
 
 q3 = Exercise(
     "Exercise 3 · rows a stride never reads",
-    expected=[3, 7, 8, 9],
+    checker=with_mistakes([3, 7, 8, 9], [
+        ([7, 8, 9], "row 3 is missing: the windows read rows 0-2 and 4-6, so row 3, between "
+                    "them, is never read either"),
+        ([8, 9], "rows 3 and 7 are missing: the windows read rows 0-2 and 4-6 only"),
+        ([3], "the last rows are missing: a third window would start at row 8 and need rows 8, "
+              "9 and 10, but there is no row 10"),
+    ]),
     hints=[
         "Windows start at rows 0, 4, 8, ... as long as the whole 3-row window fits in 10 rows.",
         "The last start is at most 10 - 3 = 7, so the windows start at 0 and 4 and read rows "
@@ -56,9 +69,25 @@ q3 = Exercise(
     """,
 )
 
+_ANSWER_Q4 = {"weight_shape": (16, 3, 5, 5), "n_params": 16 * 3 * 5 * 5 + 16}
+
+
+def _check_weight_tensor(answer) -> None:
+    if isinstance(answer, dict):
+        shape = answer.get("weight_shape")
+        if isinstance(shape, tuple | list) and tuple(shape) != (16, 3, 5, 5) \
+                and sorted(map(str, shape)) == sorted(map(str, (16, 3, 5, 5))):
+            raise AssertionError(f"the numbers in {tuple(shape)} are right but not their order: "
+                                 "PyTorch stores (out_channels, in_channels, kh, kw)")
+        if compare(answer.get("n_params"), 16 * 3 * 5 * 5) is None:
+            raise AssertionError("n_params counts the weights but not the 16 biases, one per filter")
+    why = compare(answer, _ANSWER_Q4)
+    assert why is None, why
+
+
 q4 = Exercise(
     "Exercise 4 · a conv layer's weight tensor",
-    expected={"weight_shape": (16, 3, 5, 5), "n_params": 16 * 3 * 5 * 5 + 16},
+    checker=_check_weight_tensor,
     hints=[
         "PyTorch stores a conv layer's filters as (out_channels, in_channels, kh, kw): one "
         "3-channel 5x5 filter per output channel.",
