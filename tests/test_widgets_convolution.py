@@ -339,6 +339,12 @@ def test_sliding_window_fixed_arrays_and_bad_arguments():
     sw = sliding_window_explorer(image=img, kernel=np.ones((2, 2)), stride=2)
     np.testing.assert_allclose(sw.output, [[10, 18], [42, 50]])
     assert sw.size.disabled and sw.kernel_size.disabled
+    assert sw.size.layout.display == sw.kernel_size.layout.display == "none"
+    # arrays a slider could not show (12 rows > 9, a 7x7 kernel > 5, non-square): the label says
+    sw = sliding_window_explorer(image=np.ones((12, 10)), kernel=np.ones((7, 2)))
+    assert sw.output.shape == (3, 5) and sw.message == ""
+    assert "input (12, 10), kernel (7, 2)" in sw.shape_label.value
+    assert sliding_window_explorer().size.layout.display is None     # random input: slider shown
     with pytest.raises(ValueError, match="image must be 2-D"):
         sliding_window_explorer(image=np.ones(3))
     with pytest.raises(ValueError, match="kernel must be 2-D"):

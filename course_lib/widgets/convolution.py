@@ -557,11 +557,15 @@ class SlidingWindowExplorer(_Explorer):
 
         fixed_n = self._fixed_image is not None
         fixed_k = self._fixed_kernel is not None
-        self.size = W.IntSlider(value=self._fixed_image.shape[0] if fixed_n else size, min=3,
-                                max=9, description="input size", disabled=fixed_n)
-        self.kernel_size = W.IntSlider(value=self._fixed_kernel.shape[0] if fixed_k else
-                                       kernel_size, min=1, max=5, description="kernel size",
+        # A fixed array may be non-square or outside a slider's range, where a slider would show
+        # a clipped, wrong size: hide it; the shape label above the grids says the real sizes.
+        self.size = W.IntSlider(value=size, min=3, max=9, description="input size",
+                                disabled=fixed_n)
+        self.kernel_size = W.IntSlider(value=kernel_size, min=1, max=5, description="kernel size",
                                        disabled=fixed_k)
+        for slider, fixed in ((self.size, fixed_n), (self.kernel_size, fixed_k)):
+            if fixed:
+                slider.layout.display = "none"
         self.stride = W.IntSlider(value=stride, min=1, max=4, description="stride")
         self.padding = W.IntSlider(value=padding, min=0, max=2, description="padding")
         self.position = W.IntSlider(value=0, min=0, max=0, description="position")
