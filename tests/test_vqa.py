@@ -245,7 +245,7 @@ def small():
 @pytest.mark.parametrize("kind", ["full", "question", "image"])
 def test_model_shapes_and_shared_scene_features(small, kind):
     data, vocab, enc = small
-    m = vqa.build_model(vocab, kind, seed=0)
+    m = vqa.build_model(vocab, kind, seed=0).eval()  # BatchNorm: running statistics
     n = 7
     per_question = enc.images[enc.scene_ids[:n]]
     out = m(per_question, enc.tokens[:n])
@@ -260,11 +260,12 @@ def test_model_shapes_and_shared_scene_features(small, kind):
 
 def test_baselines_ignore_the_other_input(small):
     data, vocab, enc = small
-    q_only, i_only = vqa.build_model(vocab, "question"), vqa.build_model(vocab, "image")
+    q_only = vqa.build_model(vocab, "question").eval()
+    i_only = vqa.build_model(vocab, "image").eval()
     imgs, toks = enc.images[:4], enc.tokens[:4]
     torch.testing.assert_close(q_only(imgs, toks), q_only(torch.rand_like(imgs), toks))
     torch.testing.assert_close(i_only(imgs, toks), i_only(imgs, toks.flip(0)))
-    full = vqa.build_model(vocab, "full")
+    full = vqa.build_model(vocab, "full").eval()
     assert not torch.allclose(full(imgs, toks), full(torch.rand_like(imgs), toks))
 
 
