@@ -18,7 +18,13 @@ LAST: dict = {}
 
 TARGET_ACCURACY = 0.97
 MAX_PARAMETERS = 20_000
-EPOCHS = 15
+# The recipe every model is trained with (lesson 08's optimiser settings). With 15 epochs of
+# batches of 32 the worked solution scored 437 to 443 of 450 over five seeds, one digit above
+# the target at worst; with this recipe it scored 441 to 443 over six seeds, and the lecture's
+# 16-filter network 438 to 443.
+EPOCHS = 30
+BATCH_SIZE = 64
+LEARNING_RATE = 5e-3
 SEED = 0
 
 
@@ -85,7 +91,11 @@ def judge_model(build_model) -> dict[str, float]:
 
     if not callable(build_model):
         raise AssertionError(f"pass the function build_model itself, got {type(build_model).__name__}")
-    model = build_model()
+    # The weights are drawn from a seeded generator (fork_rng leaves the learner's own random
+    # stream where it was), so checking the same build_model twice gives the same verdict.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(SEED)
+        model = build_model()
     if not isinstance(model, torch.nn.Module):
         raise AssertionError(f"build_model() must return a torch.nn.Module, got {type(model).__name__}")
     if not any(isinstance(m, torch.nn.Conv2d) for m in model.modules()):
@@ -99,8 +109,15 @@ def judge_model(build_model) -> dict[str, float]:
     if tuple(out.shape) != (2, 10):
         raise AssertionError(f"for input (2, 1, 8, 8) the model gives shape {tuple(out.shape)}, "
                              "expected (2, 10) class scores")
-    torch.manual_seed(SEED)
-    cnn.train_torch(model, (x_tr, y_tr), epochs=EPOCHS, seed=SEED, progress=False)
+    # A network this small trains much faster on one thread: with two, the threads' coordination
+    # costs more than the arithmetic they share (measured on 2 busy cores: 22 s against 2.7 s).
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        cnn.train_torch(model, (x_tr, y_tr), epochs=EPOCHS, seed=SEED, batch_size=BATCH_SIZE,
+                        lr=LEARNING_RATE, progress=False)
+    finally:
+        torch.set_num_threads(threads)
     acc = cnn.evaluate_torch(model, x_te, y_te)["accuracy"]
     LAST.clear()
     LAST.update(accuracy=acc, parameters=n_params, model=model)
@@ -110,8 +127,11 @@ def judge_model(build_model) -> dict[str, float]:
 def _check_model(build_model) -> None:
     result = judge_model(build_model)
     if result["accuracy"] < TARGET_ACCURACY:
-        raise AssertionError(f"test accuracy {result['accuracy']:.1%} after {EPOCHS} epochs; "
-                             f"the target is {TARGET_ACCURACY:.0%}")
+        raise AssertionError(
+            f"test accuracy {result['accuracy']:.1%} ({round(result['accuracy'] * 450)} of 450 "
+            f"digits) after {EPOCHS} epochs; the target is {TARGET_ACCURACY:.0%}. Your network has "
+            f"{result['parameters']:,} of the {MAX_PARAMETERS:,} parameters allowed: more filters "
+            "or a second convolution may help (model_accuracy.hint())")
 
 
 model_accuracy = Exercise(
@@ -120,7 +140,10 @@ model_accuracy = Exercise(
     hints=[
         "The lecture's network (Conv2d + ReLU + MaxPool2d + Flatten + Linear) with 16 to 32 filters "
         "and padding=1 is enough.",
-        "A second convolution before pooling, or 'same' padding so the border pixels count, helps.",
+        "Without padding, a 3x3 kernel never centres on the border pixels and an 8x8 digit shrinks "
+        "to 6x6 before pooling; padding=1 keeps 8x8. A second convolution before the pooling also helps.",
+        "Check your sizes: after Conv2d(1, K, 3, padding=1) and MaxPool2d(2), Flatten gives K * 4 * 4 "
+        "numbers, which is what the Linear layer must take in.",
     ],
     solution="""
     def build_model():
