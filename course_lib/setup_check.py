@@ -73,4 +73,5 @@ def check_environment(extra: bool = False) -> list[PackageStatus]:
 
 
 def python_ok() -> bool:
+    """True if this Python is new enough for the workbook (3.11 or newer)."""
     return sys.version_info >= (3, 11)
