@@ -27,7 +27,7 @@ def qa_caption(question: str, answer: str | None = None,
     if answer is not None:
         lines.append(f"answer: {answer}")
     if top:
-        lines.append("model: " + ", ".join(f"{a} {p:.2f}" for a, p in top))
+        lines += textwrap.wrap("model: " + ", ".join(f"{a} {p:.2f}" for a, p in top), width)
     return "\n".join(lines)
 
 
