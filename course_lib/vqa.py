@@ -713,7 +713,7 @@ class DaquarRecord:
     answers: tuple[str, ...]
 
 
-_DAQUAR_Q = re.compile(r"^(?P<q>.*?)\s*\bin\s+the\s+image(?P<id>\d+)\s*\?$")
+_DAQUAR_Q = re.compile(r"^(?P<q>.*?)\s*\bin\s+the\s+image(?P<id>\d+)\s*\?$", re.IGNORECASE)
 
 
 def read_daquar_qa(path: str | os.PathLike) -> list[DaquarRecord]:

@@ -413,6 +413,8 @@ def test_read_daquar_qa(tmp_path):
                          ("book", "lamp", "tape_dispenser")),
     ]
     assert vqa.read_daquar_qa(str(p)) == recs
+    upper = _write(tmp_path, "What is this In The Image5 ?\nchair\n", "upper.txt")
+    assert vqa.read_daquar_qa(upper) == [vqa.DaquarRecord(5, "What is this ?", ("chair",))]
     assert vqa.read_daquar_qa(_write(tmp_path, "", "empty.txt")) == []
 
 
