@@ -497,12 +497,27 @@ def test_lesson08_exercises_worked_wrong_and_placeholder():
 
     assert ex.q3.check(stub).status == "not attempted"
     cases = {
-        ex.q1: (lambda k, c, f: k * k * c * f, "returned|differs|not right"),  # forgot the bias
-        ex.q2: ({"flatten": 288, "params": 3210}, r"flatten.*288"),  # the 'valid' numbers
+        ex.q1: (lambda k, c, f: k * k * c * f, "forgot the biases"),
+        ex.q2: ({"flatten": 288, "params": 3210}, r"288 is .*'valid'"),  # the 'valid' numbers
         ex.q3: (lambda x: x.transpose(0, 3, 2, 1), "shape|differs"),
-        ex.q4: (lambda k, h, w, c: k.T, "differs at"),  # transposed but flatten order ignored
+        ex.q4: (lambda k, h, w, c: k.T, "plain transpose"),  # flatten order ignored
         ex.q5: (lambda cm: np.trace(cm), "not right|differs"),
     }
+    more = [
+        (ex.q1, lambda k, c, f: k * k * f + f, "every input channel"),
+        (ex.q1, lambda k, c, f: k * k * c * f + c, "one bias per filter"),
+        (ex.q1, lambda k, c, f: k * k * c * f + 2 * f, "not right"),      # no slip: located
+        (ex.q2, {"flatten": 8 * 8 * 32, "params": 0}, "before pooling"),
+        (ex.q2, {"flatten": 512, "params": 5130}, "dense layer alone"),
+        (ex.q2, {"flatten": 512}, "missing the key 'params'"),
+        (ex.q2, 512, "answer with a dict"),
+        (ex.q4, lambda k, h, w, c: k, "differs|shape"),                   # no slip: located
+        (ex.q4, lambda k, h, w, c: 1 / 0, "ZeroDivisionError"),
+    ]
+    assert ex.q1.check(stub).status == ex.q4.check(stub).status == "not attempted"
+    for q, wrong, reason in more:
+        r = q.check(wrong)
+        assert r.status == "incorrect" and re.search(reason, r.message), r.message
     for q, (wrong, reason) in cases.items():
         r = q.check(wrong)
         assert r.status == "incorrect"

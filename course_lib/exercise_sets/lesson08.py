@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import cnn
-from course_lib.exercises import Exercise
+from course_lib.exercises import NOT_ATTEMPTED, Exercise
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "reference_conv2d_params", "reference_accuracy"]
 
@@ -20,10 +20,39 @@ def reference_accuracy(cm: np.ndarray) -> float:
     return float(np.trace(cm) / np.sum(cm))
 
 
+def _naming_slips(name: str, reference, cases, slips):
+    """A checker: the learner's function is run on ``cases`` against ``reference``; if it fails,
+    each ``(detect, why)`` of ``slips`` is tried, so a common mistake is named, not only located."""
+    values = Exercise(name, reference=reference, cases=cases)
+
+    def checker(fn):
+        result = values.check(fn)
+        if result.status == NOT_ATTEMPTED:
+            raise NotImplementedError()
+        if result.correct:
+            return None
+        for detect, why in slips:
+            try:
+                if detect(fn):
+                    return why
+            except Exception:  # noqa: BLE001 - a slip detector must never raise into the notebook
+                pass
+        return result.message
+
+    return checker
+
+
+_Q1_CASES = [(3, 1, 32), (5, 3, 16), (1, 64, 8), (3, 64, 128), (7, 3, 64)]
+
 q1 = Exercise(
     "Exercise 1 · parameters of a Conv2D layer",
-    reference=reference_conv2d_params,
-    cases=[(3, 1, 32), (5, 3, 16), (1, 64, 8), (3, 64, 128), (7, 3, 64)],
+    checker=_naming_slips(
+        "Exercise 1", reference_conv2d_params, _Q1_CASES,
+        [(lambda fn: fn(3, 3, 64) == 3 * 3 * 3 * 64, "you forgot the biases: one per filter"),
+         (lambda fn: fn(3, 3, 64) == 3 * 3 * 64 + 64,
+          "each filter spans every input channel: a 3x3 filter on an RGB image has 3 * 3 * 3 weights"),
+         (lambda fn: fn(3, 3, 64) == 3 * 3 * 3 * 64 + 3,
+          "there is one bias per filter (output channel), not per input channel")]),
     hints=[
         "Each filter has one weight per (row, column, input channel) of its window, plus a bias.",
         "The slide's network: 3 * 3 * 1 weights per filter, 32 filters, 32 biases: 320.",
@@ -34,9 +63,33 @@ q1 = Exercise(
     """,
 )
 
+_Q2 = {"flatten": 4 * 4 * 32, "params": (3 * 3 * 32 + 32) + (4 * 4 * 32 * 10 + 10)}
+_Q2_SLIPS = {
+    ("flatten", 3 * 3 * 32): "288 is the lesson's network with padding='valid'; with 'same' the "
+                             "convolution keeps 8x8, and the pooling halves that",
+    ("flatten", 8 * 8 * 32): "that is before pooling: MaxPooling2D(2) turns the 8x8 maps into 4x4",
+    ("params", 3210): "3,210 is the lesson's network with padding='valid': the dense layer grows",
+    ("params", 4 * 4 * 32 * 10 + 10): "that is the dense layer alone: add the convolution's 320",
+}
+
+
+def _check_q2(answer) -> str | None:
+    if not isinstance(answer, dict):
+        return ("answer with a dict {'flatten': ..., 'params': ...}; "
+                f"you gave {type(answer).__name__} {answer!r}")
+    for key in ("flatten", "params"):
+        if key not in answer:
+            return f"your answer is missing the key {key!r}"
+    for key in ("flatten", "params"):
+        if answer[key] != _Q2[key]:
+            return _Q2_SLIPS.get((key, answer[key]), f"your answer[{key!r}] is {answer[key]}, "
+                                                       "which is not right")
+    return None
+
+
 q2 = Exercise(
     "Exercise 2 · what padding='same' changes",
-    expected={"flatten": 4 * 4 * 32, "params": (3 * 3 * 32 + 32) + (4 * 4 * 32 * 10 + 10)},
+    checker=_check_q2,
     hints=[
         "With padding='same' the convolution keeps the 8x8 size; the 2x2 pooling halves it.",
         "Flatten holds height x width x filters numbers; the Dense layer has one weight per "
@@ -72,11 +125,19 @@ def _dense_case(h: int, w: int, c: int, out: int):
     return (np.arange(h * w * c * out, dtype=np.float64).reshape(h * w * c, out), h, w, c)
 
 
+def _plain_transpose(fn) -> bool:
+    kernel, h, w, c = _dense_case(2, 3, 4, 5)
+    return np.array_equal(np.asarray(fn(kernel, h, w, c)), kernel.T)
+
+
 q4 = Exercise(
     "Exercise 4 · the Dense kernel after Flatten, for PyTorch",
-    reference=lambda kernel, h, w, c: cnn.dense_kernel_keras_to_torch(kernel, (h, w, c)),
-    cases=[_dense_case(3, 3, 32, 10), _dense_case(1, 3, 2, 2), _dense_case(2, 3, 4, 5),
-           _dense_case(4, 2, 1, 3)],
+    checker=_naming_slips(
+        "Exercise 4", lambda kernel, h, w, c: cnn.dense_kernel_keras_to_torch(kernel, (h, w, c)),
+        [_dense_case(3, 3, 32, 10), _dense_case(1, 3, 2, 2), _dense_case(2, 3, 4, 5),
+         _dense_case(4, 2, 1, 3)],
+        [(_plain_transpose, "a plain transpose has the right shape but keeps Keras' flatten order "
+                            "(h, w, c); PyTorch's Linear expects its inputs in the order (c, h, w)")]),
     hints=[
         "nn.Linear wants (out_features, in_features); Keras' kernel is (in_features, out).",
         "A plain transpose is not enough: Keras flattened (H, W, C) maps, PyTorch flattens "
