@@ -295,12 +295,15 @@ def make_questions(scene: Sequence[SceneObject], rng: np.random.Generator | int,
     return out
 
 
-def make_dataset(n_scenes: int, seed: int = 0) -> VQAData:
+def make_dataset(n_scenes: int, seed: int = 0,
+                 exclude: Iterable[Sequence[SceneObject]] = ()) -> VQAData:
     """``n_scenes`` random scenes, each with up to one question per type.
 
     Args:
         n_scenes: number of scenes (>= 1).
         seed: the seed; the same seed gives the same data.
+        exclude: scenes that must not appear (e.g. the training scenes, to make a test set of
+            scenes the model has never seen: small scenes repeat by chance otherwise).
 
     Returns:
         ``VQAData`` with ``images`` of shape ``(n_scenes, IMAGE_SIZE, IMAGE_SIZE, 3)``.
@@ -314,8 +317,14 @@ def make_dataset(n_scenes: int, seed: int = 0) -> VQAData:
     rng = _as_rng(seed)
     scenes, samples = [], []
     images = np.empty((n_scenes, IMAGE_SIZE, IMAGE_SIZE, 3), dtype=np.float32)
+    excluded = {tuple(sc) for sc in exclude}
     for k in range(n_scenes):
-        scene = make_scene(rng)
+        for _ in range(10_000):
+            scene = make_scene(rng)
+            if scene not in excluded:
+                break
+        else:
+            raise ValueError("exclude holds (almost) every possible scene: cannot draw a new one")
         scenes.append(scene)
         images[k] = render_scene(scene)
         for q, a, qt in make_questions(scene, rng):

@@ -100,6 +100,16 @@ def test_generator_over_many_scenes_covers_all_types_and_balances_yes_no():
     assert set(vqa.COLOURS) | set(vqa.SHAPES) | {"yes", "no", "0", "1", "2"} <= answers
 
 
+def test_make_dataset_exclude():
+    train = vqa.make_dataset(400, seed=0)
+    plain = vqa.make_dataset(200, seed=1)
+    assert set(plain.scenes) & set(train.scenes)  # small scenes do repeat by chance
+    test = vqa.make_dataset(200, seed=1, exclude=train.scenes)
+    assert not set(test.scenes) & set(train.scenes)
+    for s in test.samples:
+        assert _oracle(s.scene, s.question) == (s.qtype, s.answer)
+
+
 def test_same_seed_same_data_other_seed_other_data():
     a, b, c = vqa.make_dataset(20, seed=5), vqa.make_dataset(20, seed=5), vqa.make_dataset(20, seed=6)
     np.testing.assert_array_equal(a.images, b.images)
