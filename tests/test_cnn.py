@@ -499,9 +499,9 @@ def test_lesson08_exercises_worked_wrong_and_placeholder():
     cases = {
         ex.q1: (lambda k, c, f: k * k * c * f, "forgot the biases"),
         ex.q2: ({"flatten": 288, "params": 3210}, r"288 is .*'valid'"),  # the 'valid' numbers
-        ex.q3: (lambda x: x.transpose(0, 3, 2, 1), "shape|differs"),
+        ex.q3: (lambda x: x.transpose(0, 3, 2, 1), "H and W swapped"),
         ex.q4: (lambda k, h, w, c: k.T, "plain transpose"),  # flatten order ignored
-        ex.q5: (lambda cm: np.trace(cm), "not right|differs"),
+        ex.q5: (lambda cm: np.trace(cm) / cm.sum(axis=0)[0], "not right|differs"),
     }
     more = [
         (ex.q1, lambda k, c, f: k * k * f + f, "every input channel"),
@@ -513,6 +513,11 @@ def test_lesson08_exercises_worked_wrong_and_placeholder():
         (ex.q2, 512, "answer with a dict"),
         (ex.q4, lambda k, h, w, c: k, "differs|shape"),                   # no slip: located
         (ex.q4, lambda k, h, w, c: 1 / 0, "ZeroDivisionError"),
+        (ex.q3, lambda x: x.reshape(x.shape[0], x.shape[3], x.shape[1], x.shape[2]), "reshape"),
+        (ex.q3, lambda x: x.transpose(0, 2, 3, 1), "shape"),             # no slip: located
+        (ex.q5, lambda cm: np.trace(cm), "number of correct predictions"),
+        (ex.q5, lambda cm: 1 - np.trace(cm) / cm.sum(), "error rate"),
+        (ex.q5, lambda cm: np.trace(cm) / len(cm), "not right"),          # no slip: located
     ]
     assert ex.q1.check(stub).status == ex.q4.check(stub).status == "not attempted"
     for q, wrong, reason in more:

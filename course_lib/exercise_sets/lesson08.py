@@ -104,12 +104,21 @@ q2 = Exercise(
 )
 
 _rng = np.random.default_rng(8)
+_SQUARE = _rng.standard_normal((2, 4, 4, 3))   # H == W, so a swap of H and W keeps the shape
 q3 = Exercise(
     "Exercise 3 · from channels last to channels first",
-    reference=cnn.nhwc_to_nchw,
-    cases=[(_rng.standard_normal((2, 8, 8, 1)).astype(np.float32),),
-           (_rng.standard_normal((1, 3, 4, 5)),),
-           (np.arange(2 * 2 * 3 * 4, dtype=np.float32).reshape(2, 2, 3, 4),)],
+    checker=_naming_slips(
+        "Exercise 3", cnn.nhwc_to_nchw,
+        [(_rng.standard_normal((2, 8, 8, 1)).astype(np.float32),),
+         (_rng.standard_normal((1, 3, 4, 5)),),
+         (np.arange(2 * 2 * 3 * 4, dtype=np.float32).reshape(2, 2, 3, 4),)],
+        [(lambda fn: np.array_equal(fn(_SQUARE), _SQUARE.transpose(0, 3, 2, 1)),
+          "the channels moved to axis 1, but H and W swapped places: the image is transposed "
+          "(mirrored about its diagonal); keep H before W"),
+         (lambda fn: np.shape(fn(_SQUARE)) == (2, 3, 4, 4)
+          and np.array_equal(fn(_SQUARE), _SQUARE.reshape(2, 3, 4, 4)),
+          "reshape keeps the numbers in memory order and only relabels the axes, so pixels and "
+          "channels get mixed up; move the axes with transpose instead")]),
     hints=[
         "Keras stores a batch as (N, H, W, C), PyTorch as (N, C, H, W): only the axes move.",
         "x.transpose(...) takes the new order of the old axes: which old axis comes second?",
@@ -153,9 +162,15 @@ q4 = Exercise(
 
 q5 = Exercise(
     "Exercise 5 · accuracy from the confusion matrix",
-    reference=reference_accuracy,
-    cases=[(np.array([[5, 1], [2, 12]]),), (np.eye(10, dtype=np.int64) * 45,),
-           (np.arange(1, 10).reshape(3, 3),)],
+    checker=_naming_slips(
+        "Exercise 5", reference_accuracy,
+        [(np.array([[5, 1], [2, 12]]),), (np.eye(10, dtype=np.int64) * 45,),
+         (np.arange(1, 10).reshape(3, 3),)],
+        [(lambda fn: fn(np.array([[5, 1], [2, 12]])) == 17,
+          "17 is the number of correct predictions (the diagonal); accuracy divides it by the "
+          "number of all predictions"),
+         (lambda fn: np.isclose(fn(np.array([[5, 1], [2, 12]])), 3 / 20),
+          "3 / 20 is the error rate (the off-diagonal share); accuracy is the diagonal's share")]),
     hints=["Row i, column j counts the images of class i predicted as class j.",
            "The correct predictions are on the diagonal: np.trace."],
     solution="""
