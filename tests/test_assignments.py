@@ -35,7 +35,18 @@ def test_a1_flipped_kernel_fails_forward():
         return conv.conv2d(x, weight[:, :, ::-1, ::-1], bias, stride=stride, padding=padding)
 
     result = a1.forward.check(flipped)
-    assert result.status == "incorrect" and "test 1" in result.message
+    assert result.status == "incorrect" and "flips the kernel" in result.message
+
+    def no_bias(x, weight, bias=None, stride=1, padding=0):
+        return conv.conv2d(x, weight, None, stride=stride, padding=padding)
+
+    assert "except for the bias" in a1.forward.check(no_bias).message
+
+    def stride_ignored(x, weight, bias=None, stride=1, padding=0):
+        return conv.conv2d(x, weight, bias, stride=1, padding=padding)
+
+    result = a1.forward.check(stride_ignored)          # no named slip: the failing test is located
+    assert result.status == "incorrect" and "test 3 of 5" in result.message
 
 
 def test_a1_wrong_gradients_fail_with_their_name():
@@ -43,9 +54,20 @@ def test_a1_wrong_gradients_fail_with_their_name():
         dx, dw, db = conv.conv2d_backward(dout, x, weight, stride=stride, padding=padding)
         return dx, dw, 2 * db
 
-    assert a1.backward.check(no_bias_grad).status == "incorrect"
+    assert "dbias is not" in a1.backward.check(no_bias_grad).message
     result = a1.torch_agrees.check((conv.conv2d, no_bias_grad))
     assert result.status == "incorrect" and "dbias" in result.message
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_a1_backward_names_the_one_wrong_gradient(which):
+    def one_wrong(dout, x, weight, stride=1, padding=0):
+        grads = list(conv.conv2d_backward(dout, x, weight, stride=stride, padding=padding))
+        grads[which] = grads[which] * 1.5
+        return tuple(grads)
+
+    name = ("dx", "dweight", "dbias")[which]
+    assert f"{name} is not" in a1.backward.check(one_wrong).message
 
 
 def test_a1_one_sided_difference_fails():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv
+from course_lib.exercise_sets.lesson08 import naming_slips
 from course_lib.exercises import Exercise
 
 
@@ -41,10 +42,25 @@ def _backward_case(x, w, s, p, seed):
 
 BACKWARD_CASES = [_backward_case(x, w, s, p, k) for k, (x, w, _, s, p) in enumerate(_cases(1))]
 
+_SLIP_LAYERS = list(_cases(9))   # layers for telling the usual slips apart, not for judging
+_SLIP_X, _SLIP_W, _SLIP_B, _, _ = _SLIP_LAYERS[0]
+
+
+def _matches(fn, want) -> bool:
+    got = np.asarray(fn(_SLIP_X, _SLIP_W, _SLIP_B, stride=1, padding=0))
+    return got.shape == want.shape and np.allclose(got, want)
+
+
 forward = Exercise(
     "A1.1 conv2d forward",
-    reference=conv.conv2d,
-    cases=FORWARD_CASES,
+    checker=naming_slips(
+        "A1.1", conv.conv2d, FORWARD_CASES,
+        [(lambda fn: _matches(fn, conv.conv2d(_SLIP_X, _SLIP_W[:, :, ::-1, ::-1], _SLIP_B)),
+          "your layer flips the kernel (the lecture's convolution); a convolution layer, like "
+          "PyTorch's, computes cross-correlation: w[k, c, m, l] meets x_pad[..., i*sh + m, j*sw + l]"),
+         (lambda fn: _matches(fn, conv.conv2d(_SLIP_X, _SLIP_W)),
+          "right except for the bias: add bias[k] to every output of filter k "
+          "(bias[None, :, None, None] broadcasts it)")]),
     hints=[
         "Pad x first with np.pad on the last two axes only: pad_width ((0,0), (0,0), (ph,ph), (pw,pw)).",
         "Loop over the kernel offsets (m, l) only: for each, the slice xp[:, :, m:m+sh*Ho:sh, l:l+sw*Wo:sw] "
@@ -64,10 +80,33 @@ forward = Exercise(
     """,
 )
 
+# A padded layer whose windows overlap, to tell which of the three gradients is wrong.
+_GRAD_ARGS, _GRAD_KW = _backward_case(*(_SLIP_LAYERS[1][i] for i in (0, 1, 3, 4)), seed=9)
+_GRAD_ADVICE = {
+    "dx": "windows overlap, so add with += into a zero array the size of the padded input, "
+          "then cut the padding off",
+    "dweight": "w[k, c, m, l] met the slice of x_pad at offset (m, l): sum dout times that slice "
+               "over n, i and j",
+    "dbias": "b_k was added to every output of filter k: sum dout over n, i and j",
+}
+
+
+def _only_wrong(name: str):
+    def detect(fn) -> bool:
+        got = fn(*_GRAD_ARGS, **_GRAD_KW)
+        want = conv.conv2d_backward(*_GRAD_ARGS, **_GRAD_KW)
+        ok = {n: np.shape(g) == w.shape and np.allclose(g, w)
+              for n, g, w in zip(_GRAD_ADVICE, got, want)}
+        return not ok[name] and sum(ok.values()) == 2
+    return detect
+
+
 backward = Exercise(
     "A1.2 conv2d backward",
-    reference=conv.conv2d_backward,
-    cases=BACKWARD_CASES,
+    checker=naming_slips(
+        "A1.2", conv.conv2d_backward, BACKWARD_CASES,
+        [(_only_wrong(n), f"the other two gradients are right, {n} is not: {why}")
+         for n, why in _GRAD_ADVICE.items()]),
     hints=[
         "dbias[k] sums dout over everything but k: dout.sum(axis=(0, 2, 3)).",
         "Each kernel offset (m, l) saw the slice patch = xp[:, :, m:m+sh*Ho:sh, l:l+sw*Wo:sw]: "

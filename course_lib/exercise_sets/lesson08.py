@@ -7,7 +7,7 @@ import numpy as np
 from course_lib import cnn
 from course_lib.exercises import NOT_ATTEMPTED, Exercise
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "reference_conv2d_params", "reference_accuracy"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "reference_conv2d_params", "reference_accuracy", "naming_slips"]
 
 
 def reference_conv2d_params(kernel_size: int, in_channels: int, filters: int) -> int:
@@ -20,7 +20,7 @@ def reference_accuracy(cm: np.ndarray) -> float:
     return float(np.trace(cm) / np.sum(cm))
 
 
-def _naming_slips(name: str, reference, cases, slips):
+def naming_slips(name: str, reference, cases, slips):
     """A checker: the learner's function is run on ``cases`` against ``reference``; if it fails,
     each ``(detect, why)`` of ``slips`` is tried, so a common mistake is named, not only located."""
     values = Exercise(name, reference=reference, cases=cases)
@@ -46,7 +46,7 @@ _Q1_CASES = [(3, 1, 32), (5, 3, 16), (1, 64, 8), (3, 64, 128), (7, 3, 64)]
 
 q1 = Exercise(
     "Exercise 1 · parameters of a Conv2D layer",
-    checker=_naming_slips(
+    checker=naming_slips(
         "Exercise 1", reference_conv2d_params, _Q1_CASES,
         [(lambda fn: fn(3, 3, 64) == 3 * 3 * 3 * 64, "you forgot the biases: one per filter"),
          (lambda fn: fn(3, 3, 64) == 3 * 3 * 64 + 64,
@@ -107,7 +107,7 @@ _rng = np.random.default_rng(8)
 _SQUARE = _rng.standard_normal((2, 4, 4, 3))   # H == W, so a swap of H and W keeps the shape
 q3 = Exercise(
     "Exercise 3 · from channels last to channels first",
-    checker=_naming_slips(
+    checker=naming_slips(
         "Exercise 3", cnn.nhwc_to_nchw,
         [(_rng.standard_normal((2, 8, 8, 1)).astype(np.float32),),
          (_rng.standard_normal((1, 3, 4, 5)),),
@@ -141,7 +141,7 @@ def _plain_transpose(fn) -> bool:
 
 q4 = Exercise(
     "Exercise 4 · the Dense kernel after Flatten, for PyTorch",
-    checker=_naming_slips(
+    checker=naming_slips(
         "Exercise 4", lambda kernel, h, w, c: cnn.dense_kernel_keras_to_torch(kernel, (h, w, c)),
         [_dense_case(3, 3, 32, 10), _dense_case(1, 3, 2, 2), _dense_case(2, 3, 4, 5),
          _dense_case(4, 2, 1, 3)],
@@ -162,7 +162,7 @@ q4 = Exercise(
 
 q5 = Exercise(
     "Exercise 5 · accuracy from the confusion matrix",
-    checker=_naming_slips(
+    checker=naming_slips(
         "Exercise 5", reference_accuracy,
         [(np.array([[5, 1], [2, 12]]),), (np.eye(10, dtype=np.int64) * 45,),
          (np.arange(1, 10).reshape(3, 3),)],
