@@ -14,7 +14,13 @@ from course_lib.plotting.lstm import (
     plot_trace,
     update_trace,
 )
-from course_lib.widgets.lstm import INPUT_WEIGHTS, MAX_STEPS, GateExplorer, gate_explorer
+from course_lib.widgets.lstm import (
+    INPUT_WEIGHTS,
+    MAX_ABS_INPUT,
+    MAX_STEPS,
+    GateExplorer,
+    gate_explorer,
+)
 
 
 def _sigmoid(z):
@@ -68,6 +74,8 @@ def _params_of(ex):
     ("1, zero, 0", "'zero' is not a number"),
     ("", "at least one number"),
     (", ".join(["0"] * (MAX_STEPS + 1)), f"at most {MAX_STEPS}"),
+    ("1, 1e308, -1e308", "1e+308 is too large"),
+    ("nan", "'nan' is not a finite number"),
 ])
 def test_bad_input_keeps_the_last_good_output(text, words):
     ex = GateExplorer()
@@ -75,6 +83,8 @@ def test_bad_input_keeps_the_last_good_output(text, words):
     ex.inputs.value = text
     assert words in ex.message.value.replace("&#x27;", "'")
     assert ex.trace is trace and ex.image.value == image
+    ex.inputs.value = f"{MAX_ABS_INPUT:g}, 0"  # the largest allowed input is fine, no warning
+    assert ex.message.value == "" and len(ex.xs) == 2
     ex.inputs.value = "1, 0"
     assert ex.message.value == "" and len(ex.xs) == 2
 

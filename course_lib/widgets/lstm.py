@@ -25,11 +25,14 @@ from course_lib.lstm import LSTMParams, lstm_trace
 from course_lib.plotting.lstm import plot_trace, update_trace
 from course_lib.widgets.rnn import parse_sequence
 
-__all__ = ["GateExplorer", "gate_explorer", "INPUT_WEIGHTS", "MAX_STEPS"]
+__all__ = ["GateExplorer", "gate_explorer", "INPUT_WEIGHTS", "MAX_STEPS", "MAX_ABS_INPUT"]
 
 #: Fixed weights of the input x_t in each gate's pre-activation (the sliders set the biases).
 INPUT_WEIGHTS = {"f": 0.0, "i": 6.0, "o": 0.0, "s": 2.0}
 MAX_STEPS = 60
+#: Largest |x_t| accepted: tanh and σ are flat long before it, and far larger numbers (1e308)
+#: would overflow in the products and print warnings into the notebook.
+MAX_ABS_INPUT = 100.0
 
 _CSS = """<style>
 .cl-lstm-msg {color:#a4262c; font-family:sans-serif; min-height:1.2em}
@@ -94,6 +97,10 @@ class GateExplorer:
         values = parse_sequence(self.inputs.value)
         if values.size > MAX_STEPS:
             raise ValueError(f"the input has {values.size} numbers; at most {MAX_STEPS} please")
+        big = values[np.abs(values) > MAX_ABS_INPUT]
+        if big.size:
+            raise ValueError(f"{big[0]:g} is too large: inputs must lie in [-{MAX_ABS_INPUT:g}, "
+                             f"{MAX_ABS_INPUT:g}] (the gates are already saturated at ±5)")
         return values[:, None]
 
     def update(self, *_):
