@@ -87,8 +87,15 @@ def test_a1_one_sided_difference_fails():
 
 def test_a2_parameter_count_and_shift():
     assert a2.parameter_count.check(16 * 9 + 16 + 16 * 16 * 10 + 10).correct
-    wrong = a2.parameter_count.check(16 * 9 + 16 + 16 * 36 * 10 + 10)   # no padding and no pooling: 6x6
-    assert wrong.status == "incorrect"
+    assert a2.parameter_count.check(2730.0).correct
+    for wrong, words in ((16 * 9 + 16 + 16 * 9 * 10 + 10, "without padding"),
+                         (16 * 9 + 16 + 16 * 64 * 10 + 10, "forgets the pooling"),
+                         (16 * 9 + 16 * 16 * 10, "biases are missing"),
+                         (16 * 16 * 10 + 10, "Linear layer alone"),
+                         (16 * 9 + 16 + 16 * 36 * 10 + 10, "not right"),   # 6x6, no pooling
+                         ("2730", "whole number"), (2730.5, "whole number")):
+        result = a2.parameter_count.check(wrong)
+        assert result.status == "incorrect" and words in result.message, (wrong, result)
     assert a2.shift.check(a2.shift_reference).correct
     rolled = a2.shift.check(lambda images, dy, dx: np.roll(images, (dy, dx), axis=(-2, -1)))
     assert rolled.status == "incorrect"

@@ -34,9 +34,30 @@ def digits_nchw():
     return x_tr[:, None], y_tr, x_te[:, None], y_te
 
 
+_COUNT = cnn.count_parameters(cnn.build_torch_cnn(filters=16, kernel_size=3, padding="same"))
+_COUNT_SLIPS = {
+    160 + 16 * 3 * 3 * 10 + 10: "that is without padding (6x6 maps, 3x3 after pooling); "
+                                "padding=1 keeps 8x8 before the pooling",
+    160 + 16 * 8 * 8 * 10 + 10: "that forgets the pooling: MaxPool2d(2) turns 8x8 into 4x4",
+    144 + 16 * 4 * 4 * 10: "the biases are missing: one per filter and one per class",
+    144 + 16 * 4 * 4 * 10 + 10: "the convolution's biases are missing: one per filter",
+    160 + 16 * 4 * 4 * 10: "the Linear layer's biases are missing: one per class",
+    16 * 4 * 4 * 10 + 10: "that is the Linear layer alone: add the convolution's 16 * 3 * 3 + 16",
+}
+
+
+def _check_count(answer) -> str | None:
+    if (isinstance(answer, bool) or not isinstance(answer, int | float | np.number)
+            or answer != int(answer)):
+        return f"answer with a whole number; you gave {type(answer).__name__} {answer!r}"
+    if answer == _COUNT:
+        return None
+    return _COUNT_SLIPS.get(int(answer), f"your answer is {answer}, which is not right")
+
+
 parameter_count = Exercise(
     "A2.1 count the parameters",
-    expected=cnn.count_parameters(cnn.build_torch_cnn(filters=16, kernel_size=3, padding="same")),
+    checker=_check_count,
     hints=[
         "A Conv2d with C_in inputs, K filters of k x k has K * C_in * k * k weights plus K biases.",
         "'same' padding keeps 8x8; the 2x2 max pool halves it to 4x4, so Flatten gives 16 * 4 * 4 numbers.",
