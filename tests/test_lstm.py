@@ -321,7 +321,12 @@ def test_lesson02_q1_by_hand():
     assert q1.check(_solution_scope(q1)["answer_1"]).correct
     assert q1.check([1.0, 0.381]).correct
     wrong = q1.check([1.0, np.tanh(1.0)])  # forgot the output gate
-    assert wrong.status == "incorrect" and "[1]" in wrong.message
+    assert wrong.status == "incorrect" and "output gate" in wrong.message
+    assert "tanh" in q1.check([1.0, 0.5]).message  # o_t * s_t: no tanh
+    assert "input gate" in q1.check([1.4, 0.5 * np.tanh(1.4)]).message  # s̃ written ungated
+    assert "did not add" in q1.check([0.9, 0.5 * np.tanh(0.9)]).message
+    other = q1.check([1.2, 0.4])  # no known slip: the position of the wrong value
+    assert other.status == "incorrect" and "[0]" in other.message
 
 
 def test_lesson02_q2_six_equations():
@@ -338,9 +343,20 @@ def test_lesson02_q2_six_equations():
         return o * np.tanh(s), s
 
     wrong = q2.check(x_first)
-    assert wrong.status == "incorrect" and "test 1 of 3" in wrong.message
+    assert wrong.status == "incorrect" and "[x_t, h_{t-1}]" in wrong.message
     swapped = q2.check(lambda *a: _solution_scope(q2)["my_lstm_step"](*a)[::-1])
-    assert swapped.status == "incorrect"
+    assert swapped.status == "incorrect" and "return (h_t, s_t)" in swapped.message
+
+    def no_tanh(*a):
+        h, s = _solution_scope(q2)["my_lstm_step"](*a)
+        return h / np.tanh(s) * s, s
+
+    assert "tanh is missing" in q2.check(no_tanh).message
+    half = q2.check(lambda *a: (0.5 * _solution_scope(q2)["my_lstm_step"](*a)[0],
+                                _solution_scope(q2)["my_lstm_step"](*a)[1]))
+    assert half.status == "incorrect" and "test 1 of 3" in half.message  # no known slip
+    broken = q2.check(lambda *a: 1 / 0)
+    assert broken.status == "incorrect" and "ZeroDivisionError" in broken.message
 
 
 def test_lesson02_q3_forget_weight():
@@ -354,7 +370,17 @@ def test_lesson02_q3_forget_weight():
         return np.concatenate([lstm.weight_hh_l0.detach().numpy()[:H],
                                lstm.weight_ih_l0.detach().numpy()[:H]], axis=1)
 
-    assert q3.check(input_gate).status == "incorrect"
+    wrong = q3.check(input_gate)
+    assert wrong.status == "incorrect" and "rows 0:H, PyTorch's input gate" in wrong.message
+    output = q3.check(lambda lstm: LSTMParams.from_torch(lstm).W_o)
+    assert "rows 3H:4H, PyTorch's output gate" in output.message
+
+    def x_columns_first(lstm):
+        W, H = _solution_scope(q3)["my_forget_weight"](lstm), lstm.hidden_size
+        return np.concatenate([W[:, H:], W[:, :H]], axis=1)
+
+    assert "columns are in the wrong order" in q3.check(x_columns_first).message
+    assert "shape" in q3.check(lambda lstm: np.zeros((1, 1))).message
 
 
 def test_lesson02_q4_memory():
@@ -364,7 +390,9 @@ def test_lesson02_q4_memory():
     n = _solution_scope(q4)["answer_4"]
     assert q4.check(n).correct and n == 14
     assert Q4_FORGET ** n < 0.5 <= Q4_FORGET ** (n - 1)
-    assert q4.check(13).status == "incorrect"
+    assert "0.513" in q4.check(13).message
+    assert "factor" in q4.check(10).message
+    assert q4.check(15).status == "incorrect"
 
 
 def test_params_repr_is_short():

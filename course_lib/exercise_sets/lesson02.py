@@ -17,10 +17,49 @@ import math
 import numpy as np
 import torch
 
-from course_lib.exercises import Exercise
-from course_lib.lstm import LSTMParams, lstm_step
+from course_lib.exercise_sets.lesson03 import with_mistakes
+from course_lib.exercises import NOT_ATTEMPTED, Exercise, compare
+from course_lib.lstm import TORCH_GATE_ORDER, LSTMParams, lstm_step
 
-__all__ = ["q1", "q2", "q3", "q4", "Q1_GATES", "Q4_FORGET"]
+__all__ = ["q1", "q2", "q3", "q4", "Q1_GATES", "Q4_FORGET", "with_slips"]
+
+
+def with_slips(inner: Exercise, slips):
+    """A checker for ``Exercise(checker=...)`` around a function exercise ``inner``
+    (``reference=`` and ``cases=``): right when ``inner`` says so; when the learner's function
+    instead matches one of the ``slips`` on every case, say which mistake it makes.
+
+    Args:
+        inner: the plain exercise (its reference and cases).
+        slips: a list of ``(wrong_reference, explanation)`` pairs: a function that makes the
+            mistake, and what to tell the learner.
+    """
+    def check(fn):
+        result = inner.check(fn)
+        if result.status == NOT_ATTEMPTED:
+            raise NotImplementedError  # reported as "not attempted" by the outer exercise
+        if result.correct:
+            return
+        for wrong, explanation in slips:
+            if Exercise("slip", reference=wrong, cases=inner.cases, rtol=inner.rtol,
+                        atol=inner.atol).check(fn).correct:
+                raise AssertionError(explanation)
+        raise AssertionError(result.message)
+
+    return check
+
+
+def _close_to(expected, mistakes, atol):
+    """Like ``lesson03.with_mistakes``, to ``atol`` (answers worked by hand to 3 decimals)."""
+    def check(answer):
+        for value, why in [(expected, None), *mistakes]:
+            if compare(answer, value, rtol=0.0, atol=atol) is None:
+                if why is None:
+                    return
+                raise AssertionError(why)
+        raise AssertionError(compare(answer, expected, rtol=0.0, atol=atol))
+
+    return check
 
 # --- q1: one step by hand ------------------------------------------------------------------------
 #: The gates of one unit at one step, and the previous cell state.
@@ -29,8 +68,16 @@ _s1 = Q1_GATES["f"] * Q1_GATES["s_prev"] + Q1_GATES["i"] * Q1_GATES["s_tilde"]
 
 q1 = Exercise(
     "Exercise 1 · one step by hand",
-    expected=[_s1, Q1_GATES["o"] * math.tanh(_s1)],
-    rtol=0.0, atol=2e-3,
+    checker=_close_to([_s1, Q1_GATES["o"] * math.tanh(_s1)], [
+        ([_s1, Q1_GATES["o"] * _s1], "your s_t is right, but h_t = o_t · tanh(s_t): the cell "
+         "state goes through tanh before the output gate scales it"),
+        ([_s1, math.tanh(_s1)], "your s_t is right, but h_t forgot the output gate: "
+         "h_t = o_t · tanh(s_t) with o_t = 0.5"),
+        ([0.9 * 1.0 + 0.5, 0.5 * math.tanh(1.4)], "s_t writes the candidate through the input "
+         "gate: i_t · s̃_t = 0.2 · 0.5, not s̃_t alone"),
+        ([0.9 * 1.0, 0.5 * math.tanh(0.9)], "s_t = f_t · s_{t-1} + i_t · s̃_t: you kept the old "
+         "memory but did not add what the input gate writes"),
+    ], atol=2e-3),
     hints=[
         "The gates are already computed; only the last two equations are left.",
         "s_t = f_t * s_{t-1} + i_t * s̃_t, then h_t = o_t * tanh(s_t).",
@@ -60,11 +107,29 @@ def _q2_cases() -> list[tuple]:
     return cases
 
 
+def _x_first(p: LSTMParams) -> LSTMParams:
+    """The parameters under which the lecture's step equals a step that reads [x_t, h_{t-1}]."""
+    D = p.input_size
+    return LSTMParams(**{k: (np.concatenate([v[:, D:], v[:, :D]], axis=1) if k[0] == "W" else v)
+                         for k, v in ((k, getattr(p, k)) for k in LSTMParams._names())})
+
+
+_q2_plain = Exercise("q2", reference=_reference_step, cases=_q2_cases(), rtol=1e-6, atol=1e-9)
+
 q2 = Exercise(
     "Exercise 2 · the six equations",
-    reference=_reference_step,
-    cases=_q2_cases(),
-    rtol=1e-6, atol=1e-9,
+    checker=with_slips(_q2_plain, [
+        (lambda x, h, s, p: _reference_step(x, h, s, _x_first(p)),
+         "you concatenated [x_t, h_{t-1}]; the lecture's W acts on [h_{t-1}, x_t]: h first, "
+         "so W[:, :H] multiplies h_{t-1}"),
+        (lambda x, h, s, p: _reference_step(x, h, s, p)[::-1],
+         "the numbers are right but the order is not: return (h_t, s_t), h first"),
+        (lambda x, h, s, p: (lstm_step(x, h, s, p).o * lstm_step(x, h, s, p).s,
+                             lstm_step(x, h, s, p).s),
+         "s_t is right; h_t = o_t * tanh(s_t): the tanh is missing"),
+        (lambda x, h, s, p: (np.tanh(lstm_step(x, h, s, p).s), lstm_step(x, h, s, p).s),
+         "s_t is right; h_t = o_t * tanh(s_t): the output gate o_t is missing"),
+    ]),
     hints=[
         "Build hx = np.concatenate([h_prev, x_t], axis=1): h first, then x, shape (N, H + D).",
         "Each gate is hx @ W.T + b with its own W and b, e.g. params.W_f and params.b_f; "
@@ -101,10 +166,29 @@ def _q3_cases() -> list[tuple]:
     return cases
 
 
+_ROWS = ("0:H", "H:2H", "2H:3H", "3H:4H")
+
+
+def _wrong_block(gate: str, torch_name: str, k: int):
+    return (lambda lstm: getattr(LSTMParams.from_torch(lstm), f"W_{gate}"),
+            f"those are rows {_ROWS[k]}, PyTorch's {torch_name} gate; its blocks are input, "
+            "forget, cell, output, so the forget gate is rows H:2H")
+
+
+def _x_columns_first(lstm):
+    W, H = _forget_weight(lstm), lstm.hidden_size
+    return np.concatenate([W[:, H:], W[:, :H]], axis=1)
+
+
+_q3_plain = Exercise("q3", reference=_forget_weight, cases=_q3_cases())
+
 q3 = Exercise(
     "Exercise 3 · the forget gate inside torch.nn.LSTM",
-    reference=_forget_weight,
-    cases=_q3_cases(),
+    checker=with_slips(_q3_plain, [
+        *(_wrong_block(g, name, k) for k, (name, g) in enumerate(TORCH_GATE_ORDER) if g != "f"),
+        (_x_columns_first, "right rows, but the columns are in the wrong order: W_f acts on "
+         "[h_{t-1}, x_t], so weight_hh_l0's block comes first, then weight_ih_l0's"),
+    ]),
     hints=[
         "PyTorch stacks the gates in weight_ih_l0 (4H, D) and weight_hh_l0 (4H, H) in the order "
         "input, forget, cell, output: the forget gate is rows H to 2H.",
@@ -128,7 +212,11 @@ Q4_FORGET = 0.95
 
 q4 = Exercise(
     "Exercise 4 · how long does the cell remember?",
-    expected=math.ceil(math.log(0.5) / math.log(Q4_FORGET)),
+    checker=with_mistakes(math.ceil(math.log(0.5) / math.log(Q4_FORGET)), [
+        (13, "0.95**13 = 0.513 is still a little more than half; one more step"),
+        (10, "the memory shrinks by a factor 0.95 at every step, not by a fixed 0.05: "
+             "solve 0.95**n < 0.5"),
+    ]),
     hints=[
         "With i_t = 0 the update is s_t = f * s_{t-1}, so s_n = f**n * s_0.",
         "Find the smallest whole n with 0.95**n < 0.5 (try a loop, or logarithms).",
