@@ -88,7 +88,12 @@ def test_lesson09_exercises():
 
     assert ex.q1.check(right_of).status == "correct"
     bad = ex.q1.check(lambda scene, obj: [b for b in scene if b.col >= obj.col])
-    assert bad.status == "incorrect" and "items" in bad.message
+    assert bad.status == "incorrect" and "items" in bad.message  # includes obj: no named slip
+    same_col = ex.q1.check(lambda scene, obj: [b for b in scene if b is not obj and b.col >= obj.col])
+    assert "strictly larger" in same_col.message
+    rows = ex.q1.check(lambda scene, obj: [b for b in scene if b.row > obj.row])
+    assert "compares rows" in rows.message
+    assert "to the left of" in ex.q1.check(lambda scene, obj: [b for b in scene if b.col < obj.col]).message
     assert ex.q1.check(...).status == "not attempted"
 
     def stub(scene, obj):
@@ -97,11 +102,15 @@ def test_lesson09_exercises():
     assert ex.q1.check(stub).status == "not attempted"
     assert ex.q2.check((32, 3, 3)).status == "correct"
     wrong = ex.q2.check((32, 6, 6))
-    assert wrong.status == "incorrect" and "[1]" in wrong.message
+    assert wrong.status == "incorrect" and "three halvings" in wrong.message
+    assert "channels first" in ex.q2.check((3, 3, 32)).message
+    assert "[0]" in ex.q2.check((64, 3, 3)).message  # no named slip: the wrong position
     assert ex.q2.check(...).status == "not attempted"
     assert ex.q3.check(np.array([0, 0, 2, 3, 4, 1, 6, 7])).status == "correct"
     wrong = ex.q3.check(np.array([2, 3, 4, 1, 6, 7, 0, 0]))  # padded on the wrong side
-    assert wrong.status == "incorrect" and "index 0" in wrong.message
+    assert wrong.status == "incorrect" and "LEFT" in wrong.message
+    assert "<unk> (id 1)" in ex.q3.check(np.array([0, 0, 0, 2, 3, 4, 6, 7])).message
+    assert "index 5" in ex.q3.check(np.array([0, 0, 2, 3, 4, 9, 6, 7])).message
     assert ex.q3.check(...).status == "not attempted"
     for q in (ex.q1, ex.q2, ex.q3):
         assert q.hint().text and q.solution().text
