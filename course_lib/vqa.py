@@ -8,7 +8,8 @@ that task small enough to train on a CPU in seconds:
   answers follow from the scene and are never ambiguous (``make_questions``, ``make_dataset``);
 * a tokenizer and vocabulary (``tokenize``, ``Vocabulary``; unknown words become ``<unk>``);
 * the model (``VQAModel``): a small CNN image encoder and an LSTM question encoder (``torch.nn``),
-  concatenated, then a classifier over the answers; the same class with one input switched off
+  fused by letting the question weight the image's channels (an elementwise product), then a
+  classifier over the answers; the same class with one input switched off
   gives the two baselines (question only, image only);
 * ``train`` (with a ``tqdm.auto`` progress bar), ``evaluate`` (accuracy per question type),
   ``predict`` (top-k answers of one question) and ``accuracy_table``;

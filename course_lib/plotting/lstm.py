@@ -159,11 +159,13 @@ def plot_accuracy_vs_lag(lags: Sequence[int], accuracies: Mapping[str, Sequence[
         ax.plot(lags, acc, marker=next(markers), lw=2, label=name)
     ax.axhline(chance, color="gray", ls="--", lw=1)
     ax.text(lags[0], chance + 0.02, f"chance ({chance:.2f})", color="gray", fontsize=9)
-    ax.set_ylim(0, 1.05)
+    # Head room above 1.0 for the legend, so that it never hides a point of either curve.
+    ax.set_ylim(0, 1.25)
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_xlabel("lag: distractors between the symbol and the question")
     ax.set_ylabel("test accuracy")
     ax.set_title("Recall the first symbol: who remembers?", fontsize=10)
-    ax.legend(fontsize=9, loc="center left")
+    ax.legend(fontsize=9, loc="upper center", ncol=len(accuracies), frameon=False)
     return fig
 
 

@@ -72,8 +72,9 @@ class VQAExplorer:
         a message and keeps the last answer; unknown words are named and read as <unk>."""
         q = self.question.value or ""
         if not vqa.tokenize(q):
-            self.message.value = ("<span style='color:#a4262c'>Type a question (it has no words "
-                                  "yet); the answer shown is the last one.</span>")
+            self.message.value = ("<span style='color:#a4262c'>Type a question: this one has no "
+                                  "word the model can read (letters a-z, digits or ?); the "
+                                  "answer shown is the last one.</span>")
             return
         self.top = vqa.predict(self.model, self.img, q, self.vocab, k=3)
         rows = "".join(
