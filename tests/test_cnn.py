@@ -400,7 +400,7 @@ def test_plot_misclassified_shows_only_the_mistakes():
     probs = np.full((6, 10), 0.1)
     fig = T.plot_misclassified(imgs[..., None], t, p, probs=probs)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titles == ["true 1 → 7\n(p=0.10)", "true 4 → 9\n(p=0.10)"]
+    assert titles == ["#1: 1 → 7\n(p=0.10)", "#4: 4 → 9\n(p=0.10)"]
     fig = T.plot_misclassified(imgs, t, t)
     assert "no misclassified images" in fig.axes[0].texts[0].get_text()
     assert len([a for a in T.plot_misclassified(imgs, t, p, max_images=1).axes

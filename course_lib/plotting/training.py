@@ -110,7 +110,7 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = No
 def plot_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
                        probs: np.ndarray | None = None, max_images: int = 10,
                        ncols: int = 5) -> Figure:
-    """The images whose prediction is wrong, titled "true -> predicted" (and its probability).
+    """The images whose prediction is wrong, titled "#index: true -> predicted" (and its probability).
 
     Args:
         images: ``(N, H, W)`` (or ``(N, H, W, 1)``) images.
@@ -137,11 +137,12 @@ def plot_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
         return fig
     titles = []
     for i in wrong:
-        t = f"true {y_true[i]} → {y_pred[i]}"
+        t = f"#{i}: {y_true[i]} → {y_pred[i]}"
         if probs is not None:
             t += f"\n(p={float(np.asarray(probs)[i, y_pred[i]]):.2f})"
         titles.append(t)
-    return plot_digits(images[wrong], titles, ncols=ncols, title="misclassified test images")
+    return plot_digits(images[wrong], titles, ncols=ncols,
+                       title="misclassified: #index: true label → prediction")
 
 
 def plot_digits(images: np.ndarray, titles: Sequence[str] | None = None, ncols: int = 10,
