@@ -110,7 +110,9 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = No
 def plot_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
                        probs: np.ndarray | None = None, max_images: int = 10,
                        ncols: int = 5) -> Figure:
-    """The images whose prediction is wrong, titled "#index: true -> predicted" (and its probability).
+    """The images whose prediction is wrong, titled "true -> predicted" (and its probability).
+
+    Each title starts with the image's index in ``images`` ("#38: 4 → 9"), so it can be found again.
 
     Args:
         images: ``(N, H, W)`` (or ``(N, H, W, 1)``) images.
