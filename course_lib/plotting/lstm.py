@@ -103,9 +103,11 @@ def plot_trace(trace, xs: np.ndarray | None = None, unit: int = 0,
     for name, label in (("f", "$f_t$"), ("i", "$i_t$"), ("o", "$o_t$")):
         ax.plot(t, getattr(trace, name)[:, unit], label=label, color=_GATE_COLOURS[name], lw=1.5,
                 gid=name)
-    ax.set_ylim(-0.05, 1.05)
+    # Gates live in [0, 1]: the legend gets head room above 1 so it never hides a gate's line.
+    ax.set_ylim(-0.05, 1.45)
+    ax.set_yticks([0, 0.5, 1])
     ax.set_ylabel("gate value")
-    ax.legend(fontsize=8, ncol=3, loc="lower right")
+    ax.legend(fontsize=8, ncol=3, loc="upper center", frameon=False)
     ax = axes[k + 1, 0]
     ax.plot(t, trace.s[:, unit], label=r"cell state $s_t$", color="black", lw=2, gid="s")
     ax.plot(t, trace.h[:, unit], label=r"hidden $h_t$", color="#ff7f0e", lw=1.5, gid="h")
