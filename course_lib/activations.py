@@ -143,7 +143,9 @@ def softmax(x, axis=-1) -> np.ndarray:
             f"axis must be an integer in [{-x.ndim}, {x.ndim - 1}] for x of shape {x.shape}, "
             f"got {axis}"
         )
-    with np.errstate(invalid="ignore"):  # a slice of all -inf gives NaN, as in PyTorch
+    # A slice of all -inf gives NaN, as in PyTorch (invalid); a value more than the float range
+    # below its slice's maximum becomes -inf, whose exp is exactly the 0 it should be (over).
+    with np.errstate(invalid="ignore", over="ignore"):
         shifted = x - np.max(x, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)

@@ -74,6 +74,11 @@ def test_sigmoid_extremes_without_warnings():
 
 def test_softmax_of_huge_logits_is_stable():
     np.testing.assert_allclose(softmax(np.array([1e4, 1e4 - np.log(3.0)])), [0.75, 0.25])
+    # the gap overflows the float range (found by hypothesis): still exact, and no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        far = softmax(np.array([-1.79769313e308, 2.99376046e292]))
+    np.testing.assert_array_equal(far, [0.0, 1.0])
     assert softmax(np.array([[1, 2, 3]])).dtype == np.float64
 
 
