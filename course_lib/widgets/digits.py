@@ -1,5 +1,7 @@
-"""The digit explorer (lesson 08): pick a test digit and see what a trained Keras CNN makes of
-it: the digit, the feature maps of its "conv" layer and the ten class probabilities.
+"""The digit explorer of lesson 08: one test digit through a trained Keras CNN.
+
+Pick a test digit and see what the network makes of it: the digit, the feature maps of its
+"conv" layer and the class probabilities.
 
 :func:`digit_explorer` builds a :class:`DigitExplorer` and returns its widget. Its ``update()``
 reads the slider, calls ``course_lib.cnn.layer_outputs`` (the network) and

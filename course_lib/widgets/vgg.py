@@ -1,5 +1,7 @@
-"""The VGG explorer (lesson 07): a configuration of Table 1, a width and an input size; the
-totals and where the parameters and the compute live.
+"""The VGG explorer of lesson 07: totals and where the parameters and the compute live.
+
+Pick a configuration of Table 1, a channel width and an input size, and watch the totals and
+the per-layer shares of parameters and multiply-accumulates change.
 
 :func:`vgg_explorer` builds a :class:`VGGExplorer` and returns its widget. Its ``update()``
 reads the controls, calls ``course_lib.vgg.layer_table`` (the counting) and
