@@ -39,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Exercise", "Result", "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "compare"]
+__all__ = ["Exercise", "Result", "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "compare",
+           "known_mistakes", "function_slips", "reference_slips"]
 
 CORRECT = "correct"
 INCORRECT = "incorrect"
@@ -372,3 +373,75 @@ def _copy(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _copy(v) for k, v in obj.items()}
     return obj
+
+
+def known_mistakes(expected: Any, mistakes: Sequence[tuple[Any, str]], *, rtol: float = 1e-5,
+                   atol: float = 1e-8, mistake_rtol: float | None = None,
+                   mistake_atol: float | None = None) -> Callable[[Any], None]:
+    """A checker for ``Exercise(checker=...)`` that names the usual mistake, not only the position.
+
+    Right when the answer equals ``expected`` (to ``rtol``/``atol``, as :func:`compare`). When it
+    equals one of the known wrong answers instead (to ``mistake_rtol``/``mistake_atol``, by
+    default the same tolerances: a learner may round a wrong fraction more loosely), the check
+    says which mistake gives it; otherwise it gives :func:`compare`'s reason.
+
+    Args:
+        expected: the right answer.
+        mistakes: ``(wrong_answer, explanation)`` pairs.
+
+    Example:
+        >>> q = Exercise("size", checker=known_mistakes(15, [(16, "you rounded up")]))
+        >>> q.check(16).message
+        'you rounded up'
+    """
+    m_rtol = rtol if mistake_rtol is None else mistake_rtol
+    m_atol = atol if mistake_atol is None else mistake_atol
+
+    def check(answer: Any) -> None:
+        why = compare(answer, expected, rtol=rtol, atol=atol)
+        if why is None:
+            return
+        for wrong, explanation in mistakes:
+            if compare(answer, wrong, rtol=m_rtol, atol=m_atol) is None:
+                raise AssertionError(explanation)
+        raise AssertionError(why)
+
+    return check
+
+
+def function_slips(inner: Exercise, slips: Sequence[tuple[Callable[[Any], bool], str]]
+                   ) -> Callable[[Any], str | None]:
+    """A checker for a function exercise that names the usual mistake.
+
+    ``inner`` is the plain exercise (``reference=`` and ``cases=``); when the learner's function
+    fails it, each ``(detect, explanation)`` of ``slips`` is tried in turn: ``detect(fn)`` returns
+    True when ``fn`` makes that mistake (a detector that raises counts as False), and the first
+    match's explanation is the reason. Otherwise the reason is ``inner``'s.
+    """
+    def check(fn: Any) -> str | None:
+        result = inner.check(fn)
+        if result.status == NOT_ATTEMPTED:
+            raise NotImplementedError  # reported as "not attempted" by the outer exercise
+        if result.correct:
+            return None
+        for detect, explanation in slips:
+            try:
+                if detect(fn):
+                    return explanation
+            except Exception:  # noqa: BLE001 - a detector must never raise into the notebook
+                pass
+        return result.message
+
+    return check
+
+
+def reference_slips(inner: Exercise, slips: Sequence[tuple[Callable, str]]
+                    ) -> Callable[[Any], str | None]:
+    """Like :func:`function_slips`, with each mistake given as a wrong reference function: the
+    learner's function makes that mistake when it gives the wrong function's results on every
+    case of ``inner``."""
+    def computes(wrong: Callable) -> Callable[[Any], bool]:
+        return lambda fn: Exercise("slip", reference=wrong, cases=inner.cases, rtol=inner.rtol,
+                                   atol=inner.atol).check(fn).correct
+
+    return function_slips(inner, [(computes(wrong), why) for wrong, why in slips])

@@ -106,3 +106,39 @@ def test_compare_tolerances_and_nan():
     assert compare(np.array([1.0, np.nan]), np.array([1.0 + 1e-9, np.nan])) is None
     assert compare(np.array([1.0]), np.array([1.1])) is not None
     assert compare(np.array([True, False]), np.array([True, True])) is not None
+
+
+def test_known_mistakes_names_the_mistake_and_its_tolerances():
+    from course_lib.exercises import known_mistakes
+
+    q = Exercise("k", checker=known_mistakes(15, [(16, "you rounded up"), (14, "you forgot +1")]))
+    assert q.check(15).correct
+    assert q.check(16).message == "you rounded up"
+    assert q.check(14).message == "you forgot +1"
+    assert "not right" in q.check(3).message
+    loose = Exercise("f", checker=known_mistakes(0.5, [(0.25, "squared")], rtol=1e-9, atol=0.0,
+                                                   mistake_rtol=1e-2, mistake_atol=0.0))
+    assert loose.check(0.251).message == "squared"          # a wrong answer, rounded
+    assert not loose.check(0.5001).correct                   # the right one, to rtol only
+
+
+def test_function_slips_and_reference_slips():
+    from course_lib.exercises import function_slips, reference_slips
+
+    inner = Exercise("f", reference=lambda x: x * 2, cases=[(np.arange(3.0),), (np.ones(2),)])
+    q = Exercise("f", checker=function_slips(inner, [
+        (lambda fn: 1 / 0, "never (a detector that raises counts as no match)"),
+        (lambda fn: np.array_equal(fn(np.arange(3.0)), np.arange(3.0) + 2), "you added 2"),
+    ]))
+    assert q.check(lambda x: x * 2).correct
+    assert q.check(lambda x: x + 2).message == "you added 2"
+    assert "test 1 of 2" in q.check(lambda x: x * 3).message
+
+    def stub(x):
+        raise NotImplementedError()
+
+    assert q.check(stub).status == NOT_ATTEMPTED
+    r = Exercise("r", checker=reference_slips(inner, [(lambda x: x ** 2, "you squared")]))
+    assert r.check(lambda x: x ** 2).message == "you squared"
+    assert r.check(lambda x: x * 2).correct
+    assert r.check(stub).status == NOT_ATTEMPTED

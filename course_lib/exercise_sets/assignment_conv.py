@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv
-from course_lib.exercise_sets.lesson08 import naming_slips
-from course_lib.exercises import Exercise
+from course_lib.exercises import Exercise, function_slips
 
 
 def _cases(seed: int = 0):
@@ -53,8 +52,8 @@ def _matches(fn, want) -> bool:
 
 forward = Exercise(
     "A1.1 conv2d forward",
-    checker=naming_slips(
-        "A1.1", conv.conv2d, FORWARD_CASES,
+    checker=function_slips(
+        Exercise("A1.1", reference=conv.conv2d, cases=FORWARD_CASES),
         [(lambda fn: _matches(fn, conv.conv2d(_SLIP_X, _SLIP_W[:, :, ::-1, ::-1], _SLIP_B)),
           "your layer flips the kernel (the lecture's convolution); a convolution layer, like "
           "PyTorch's, computes cross-correlation: w[k, c, m, l] meets x_pad[..., i*sh + m, j*sw + l]"),
@@ -103,8 +102,8 @@ def _only_wrong(name: str):
 
 backward = Exercise(
     "A1.2 conv2d backward",
-    checker=naming_slips(
-        "A1.2", conv.conv2d_backward, BACKWARD_CASES,
+    checker=function_slips(
+        Exercise("A1.2", reference=conv.conv2d_backward, cases=BACKWARD_CASES),
         [(_only_wrong(n), f"the other two gradients are right, {n} is not: {why}")
          for n, why in _GRAD_ADVICE.items()]),
     hints=[

@@ -17,49 +17,11 @@ import math
 import numpy as np
 import torch
 
-from course_lib.exercise_sets.lesson03 import with_mistakes
-from course_lib.exercises import NOT_ATTEMPTED, Exercise, compare
+from course_lib.exercises import Exercise, known_mistakes, reference_slips
 from course_lib.lstm import TORCH_GATE_ORDER, LSTMParams, lstm_step
 
-__all__ = ["q1", "q2", "q3", "q4", "Q1_GATES", "Q4_FORGET", "with_slips"]
+__all__ = ["q1", "q2", "q3", "q4", "Q1_GATES", "Q4_FORGET"]
 
-
-def with_slips(inner: Exercise, slips):
-    """A checker for ``Exercise(checker=...)`` around a function exercise ``inner``
-    (``reference=`` and ``cases=``): right when ``inner`` says so; when the learner's function
-    instead matches one of the ``slips`` on every case, say which mistake it makes.
-
-    Args:
-        inner: the plain exercise (its reference and cases).
-        slips: a list of ``(wrong_reference, explanation)`` pairs: a function that makes the
-            mistake, and what to tell the learner.
-    """
-    def check(fn):
-        result = inner.check(fn)
-        if result.status == NOT_ATTEMPTED:
-            raise NotImplementedError  # reported as "not attempted" by the outer exercise
-        if result.correct:
-            return
-        for wrong, explanation in slips:
-            if Exercise("slip", reference=wrong, cases=inner.cases, rtol=inner.rtol,
-                        atol=inner.atol).check(fn).correct:
-                raise AssertionError(explanation)
-        raise AssertionError(result.message)
-
-    return check
-
-
-def _close_to(expected, mistakes, atol):
-    """Like ``lesson03.with_mistakes``, to ``atol`` (answers worked by hand to 3 decimals)."""
-    def check(answer):
-        for value, why in [(expected, None), *mistakes]:
-            if compare(answer, value, rtol=0.0, atol=atol) is None:
-                if why is None:
-                    return
-                raise AssertionError(why)
-        raise AssertionError(compare(answer, expected, rtol=0.0, atol=atol))
-
-    return check
 
 # --- q1: one step by hand ------------------------------------------------------------------------
 #: The gates of one unit at one step, and the previous cell state.
@@ -68,7 +30,7 @@ _s1 = Q1_GATES["f"] * Q1_GATES["s_prev"] + Q1_GATES["i"] * Q1_GATES["s_tilde"]
 
 q1 = Exercise(
     "Exercise 1 · one step by hand",
-    checker=_close_to([_s1, Q1_GATES["o"] * math.tanh(_s1)], [
+    checker=known_mistakes([_s1, Q1_GATES["o"] * math.tanh(_s1)], [
         ([_s1, Q1_GATES["o"] * _s1], "your s_t is right, but h_t = o_t · tanh(s_t): the cell "
          "state goes through tanh before the output gate scales it"),
         ([_s1, math.tanh(_s1)], "your s_t is right, but h_t forgot the output gate: "
@@ -77,7 +39,7 @@ q1 = Exercise(
          "gate: i_t · s̃_t = 0.2 · 0.5, not s̃_t alone"),
         ([0.9 * 1.0, 0.5 * math.tanh(0.9)], "s_t = f_t · s_{t-1} + i_t · s̃_t: you kept the old "
          "memory but did not add what the input gate writes"),
-    ], atol=2e-3),
+    ], rtol=0.0, atol=2e-3),
     hints=[
         "The gates are already computed; only the last two equations are left.",
         "s_t = f_t * s_{t-1} + i_t * s̃_t, then h_t = o_t * tanh(s_t).",
@@ -118,7 +80,7 @@ _q2_plain = Exercise("q2", reference=_reference_step, cases=_q2_cases(), rtol=1e
 
 q2 = Exercise(
     "Exercise 2 · the six equations",
-    checker=with_slips(_q2_plain, [
+    checker=reference_slips(_q2_plain, [
         (lambda x, h, s, p: _reference_step(x, h, s, _x_first(p)),
          "you concatenated [x_t, h_{t-1}]; the lecture's W acts on [h_{t-1}, x_t]: h first, "
          "so W[:, :H] multiplies h_{t-1}"),
@@ -184,7 +146,7 @@ _q3_plain = Exercise("q3", reference=_forget_weight, cases=_q3_cases())
 
 q3 = Exercise(
     "Exercise 3 · the forget gate inside torch.nn.LSTM",
-    checker=with_slips(_q3_plain, [
+    checker=reference_slips(_q3_plain, [
         *(_wrong_block(g, name, k) for k, (name, g) in enumerate(TORCH_GATE_ORDER) if g != "f"),
         (_x_columns_first, "right rows, but the columns are in the wrong order: W_f acts on "
          "[h_{t-1}, x_t], so weight_hh_l0's block comes first, then weight_ih_l0's"),
@@ -212,7 +174,7 @@ Q4_FORGET = 0.95
 
 q4 = Exercise(
     "Exercise 4 · how long does the cell remember?",
-    checker=with_mistakes(math.ceil(math.log(0.5) / math.log(Q4_FORGET)), [
+    checker=known_mistakes(math.ceil(math.log(0.5) / math.log(Q4_FORGET)), [
         (13, "0.95**13 = 0.513 is still a little more than half; one more step"),
         (10, "the memory shrinks by a factor 0.95 at every step, not by a fixed 0.05: "
              "solve 0.95**n < 0.5"),

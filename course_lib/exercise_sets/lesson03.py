@@ -6,29 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv, kernels
-from course_lib.exercises import Exercise, compare
+from course_lib.exercises import Exercise, known_mistakes
 
-__all__ = ["IMAGE_Q1", "IMAGE_Q2", "KERNEL_Q2", "q1", "q2", "q3", "q4", "with_mistakes"]
+__all__ = ["IMAGE_Q1", "IMAGE_Q2", "KERNEL_Q2", "q1", "q2", "q3", "q4"]
 
-
-def with_mistakes(expected, mistakes):
-    """A checker for ``Exercise(checker=...)``: right when the answer equals ``expected``; when it
-    equals one of the known wrong answers, say which mistake gives it.
-
-    Args:
-        expected: the right answer (anything :func:`course_lib.exercises.compare` accepts).
-        mistakes: a list of ``(wrong_answer, explanation)`` pairs.
-    """
-    def check(answer):
-        why = compare(answer, expected)
-        if why is None:
-            return
-        for wrong, explanation in mistakes:
-            if compare(answer, wrong) is None:
-                raise AssertionError(explanation)
-        raise AssertionError(why)
-
-    return check
 
 #: The 4x4 image of exercise 1 (filtered with the lecture's edge_detection_2).
 IMAGE_Q1 = np.array([[1, 2, 0, 1],
@@ -47,7 +28,7 @@ KERNEL_Q2 = np.array([[1, 2],
 _ANSWER_Q1 = conv.correlate2d(IMAGE_Q1, kernels.KERNELS["edge_detection_2"])
 q1 = Exercise(
     "Exercise 1 · cross-correlation by hand",
-    checker=with_mistakes(_ANSWER_Q1, [
+    checker=known_mistakes(_ANSWER_Q1, [
         (-_ANSWER_Q1, "every sign is the opposite of the right one: the centre weight is -4 and "
                       "the four neighbours +1, so (up + left + right + down) - 4 * centre"),
     ]),
@@ -66,7 +47,7 @@ q1 = Exercise(
 
 q2 = Exercise(
     "Exercise 2 · the lecture's convolution (with the flip) by hand",
-    checker=with_mistakes(conv.convolve2d(IMAGE_Q2, KERNEL_Q2), [
+    checker=known_mistakes(conv.convolve2d(IMAGE_Q2, KERNEL_Q2), [
         (conv.correlate2d(IMAGE_Q2, KERNEL_Q2),
          "that is the cross-correlation, without the flip: the lecture's I(i - m, j - n) turns "
          "the kernel by 180 degrees before it slides"),

@@ -6,14 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv
-from course_lib.exercise_sets.lesson03 import with_mistakes
-from course_lib.exercises import Exercise, compare
+from course_lib.exercises import Exercise, compare, known_mistakes
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 q1 = Exercise(
     "Exercise 1 · output size",
-    checker=with_mistakes(15, [
+    checker=known_mistakes(15, [
         (14, "14 is what you get without the padding, (32 - 5) // 2 + 1, or without the final "
              "+ 1, (32 + 2 - 5) // 2: the formula needs both"),
         (16, "that rounds up; the formula rounds down, floor((H + 2p - k) / s) + 1, because a "
@@ -50,7 +49,7 @@ q2 = Exercise(
 
 q3 = Exercise(
     "Exercise 3 · rows a stride never reads",
-    checker=with_mistakes([3, 7, 8, 9], [
+    checker=known_mistakes([3, 7, 8, 9], [
         ([7, 8, 9], "row 3 is missing: the windows read rows 0-2 and 4-6, so row 3, between "
                     "them, is never read either"),
         ([8, 9], "rows 3 and 7 are missing: the windows read rows 0-2 and 4-6 only"),

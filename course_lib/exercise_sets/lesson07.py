@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from course_lib import vgg
-from course_lib.exercises import Exercise, compare
+from course_lib.exercises import Exercise, known_mistakes
 
 __all__ = ["q1", "q2", "q3", "q4", "stacked_field"]
 
@@ -21,20 +21,9 @@ _d = vgg.layer_table("D")
 
 def _diagnosed(expected: float, mistakes: Sequence[tuple[float, str]], rtol: float = 1e-9,
                mistake_rtol: float | None = None):
-    """A checker for a number: right if it matches ``expected`` (to ``rtol``); if not, and it
-    matches a known mistake (to ``mistake_rtol``, default ``rtol``: a learner may round a
-    wrong fraction), say which mistake. ``mistakes`` is a list of (wrong value, reason)."""
-    mistake_rtol = rtol if mistake_rtol is None else mistake_rtol
-
-    def check(answer):
-        why = compare(answer, expected, rtol=rtol, atol=0.0)
-        if why is None:
-            return None
-        for value, reason in mistakes:
-            if compare(answer, value, rtol=mistake_rtol, atol=0.0) is None:
-                raise AssertionError(reason)
-        raise AssertionError(why)
-    return check
+    """``known_mistakes`` for a count or a fraction: relative tolerances only."""
+    return known_mistakes(expected, mistakes, rtol=rtol, atol=0.0, mistake_rtol=mistake_rtol,
+                          mistake_atol=0.0)
 
 
 _block3_first = next(r for r in _d.rows if r.label == "conv3-256")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import cnn
-from course_lib.exercises import NOT_ATTEMPTED, Exercise
+from course_lib.exercises import Exercise, function_slips
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "reference_conv2d_params", "reference_accuracy", "naming_slips"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "reference_conv2d_params", "reference_accuracy"]
 
 
 def reference_conv2d_params(kernel_size: int, in_channels: int, filters: int) -> int:
@@ -20,34 +20,12 @@ def reference_accuracy(cm: np.ndarray) -> float:
     return float(np.trace(cm) / np.sum(cm))
 
 
-def naming_slips(name: str, reference, cases, slips):
-    """A checker: the learner's function is run on ``cases`` against ``reference``; if it fails,
-    each ``(detect, why)`` of ``slips`` is tried, so a common mistake is named, not only located."""
-    values = Exercise(name, reference=reference, cases=cases)
-
-    def checker(fn):
-        result = values.check(fn)
-        if result.status == NOT_ATTEMPTED:
-            raise NotImplementedError()
-        if result.correct:
-            return None
-        for detect, why in slips:
-            try:
-                if detect(fn):
-                    return why
-            except Exception:  # noqa: BLE001 - a slip detector must never raise into the notebook
-                pass
-        return result.message
-
-    return checker
-
-
 _Q1_CASES = [(3, 1, 32), (5, 3, 16), (1, 64, 8), (3, 64, 128), (7, 3, 64)]
 
 q1 = Exercise(
     "Exercise 1 · parameters of a Conv2D layer",
-    checker=naming_slips(
-        "Exercise 1", reference_conv2d_params, _Q1_CASES,
+    checker=function_slips(
+        Exercise("Exercise 1", reference=reference_conv2d_params, cases=_Q1_CASES),
         [(lambda fn: fn(3, 3, 64) == 3 * 3 * 3 * 64, "you forgot the biases: one per filter"),
          (lambda fn: fn(3, 3, 64) == 3 * 3 * 64 + 64,
           "each filter spans every input channel: a 3x3 filter on an RGB image has 3 * 3 * 3 weights"),
@@ -107,11 +85,11 @@ _rng = np.random.default_rng(8)
 _SQUARE = _rng.standard_normal((2, 4, 4, 3))   # H == W, so a swap of H and W keeps the shape
 q3 = Exercise(
     "Exercise 3 · from channels last to channels first",
-    checker=naming_slips(
-        "Exercise 3", cnn.nhwc_to_nchw,
-        [(_rng.standard_normal((2, 8, 8, 1)).astype(np.float32),),
-         (_rng.standard_normal((1, 3, 4, 5)),),
-         (np.arange(2 * 2 * 3 * 4, dtype=np.float32).reshape(2, 2, 3, 4),)],
+    checker=function_slips(
+        Exercise("Exercise 3", reference=cnn.nhwc_to_nchw, cases=[
+            (_rng.standard_normal((2, 8, 8, 1)).astype(np.float32),),
+            (_rng.standard_normal((1, 3, 4, 5)),),
+            (np.arange(2 * 2 * 3 * 4, dtype=np.float32).reshape(2, 2, 3, 4),)]),
         [(lambda fn: np.array_equal(fn(_SQUARE), _SQUARE.transpose(0, 3, 2, 1)),
           "the channels moved to axis 1, but H and W swapped places: the image is transposed "
           "(mirrored about its diagonal); keep H before W"),
@@ -141,10 +119,11 @@ def _plain_transpose(fn) -> bool:
 
 q4 = Exercise(
     "Exercise 4 · the Dense kernel after Flatten, for PyTorch",
-    checker=naming_slips(
-        "Exercise 4", lambda kernel, h, w, c: cnn.dense_kernel_keras_to_torch(kernel, (h, w, c)),
-        [_dense_case(3, 3, 32, 10), _dense_case(1, 3, 2, 2), _dense_case(2, 3, 4, 5),
-         _dense_case(4, 2, 1, 3)],
+    checker=function_slips(
+        Exercise("Exercise 4",
+                 reference=lambda kernel, h, w, c: cnn.dense_kernel_keras_to_torch(kernel, (h, w, c)),
+                 cases=[_dense_case(3, 3, 32, 10), _dense_case(1, 3, 2, 2), _dense_case(2, 3, 4, 5),
+                        _dense_case(4, 2, 1, 3)]),
         [(_plain_transpose, "a plain transpose has the right shape but keeps Keras' flatten order "
                             "(h, w, c); PyTorch's Linear expects its inputs in the order (c, h, w)")]),
     hints=[
@@ -162,10 +141,10 @@ q4 = Exercise(
 
 q5 = Exercise(
     "Exercise 5 · accuracy from the confusion matrix",
-    checker=naming_slips(
-        "Exercise 5", reference_accuracy,
-        [(np.array([[5, 1], [2, 12]]),), (np.eye(10, dtype=np.int64) * 45,),
-         (np.arange(1, 10).reshape(3, 3),)],
+    checker=function_slips(
+        Exercise("Exercise 5", reference=reference_accuracy, cases=[
+            (np.array([[5, 1], [2, 12]]),), (np.eye(10, dtype=np.int64) * 45,),
+            (np.arange(1, 10).reshape(3, 3),)]),
         [(lambda fn: fn(np.array([[5, 1], [2, 12]])) == 17,
           "17 is the number of correct predictions (the diagonal); accuracy divides it by the "
           "number of all predictions"),

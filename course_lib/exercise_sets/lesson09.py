@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from course_lib import vqa
-from course_lib.exercise_sets.lesson02 import with_slips
-from course_lib.exercise_sets.lesson03 import with_mistakes
-from course_lib.exercises import Exercise
+from course_lib.exercises import Exercise, known_mistakes, reference_slips
 from course_lib.vqa import SceneObject
 
 __all__ = ["q1", "q2", "q3", "EXAMPLE_SCENE", "Q3_VOCAB"]
@@ -34,7 +32,7 @@ _q1_plain = Exercise(
 
 q1 = Exercise(
     "Exercise 1: to the right of",
-    checker=with_slips(_q1_plain, [
+    checker=reference_slips(_q1_plain, [
         (_others("right", same_column=True), "objects in the same column are not to the right: "
          "the column must be strictly larger (b.col > obj.col)"),
         (_others("left"), "that is 'to the left of' (smaller column); right means a larger column"),
@@ -54,7 +52,7 @@ q1 = Exercise(
 
 q2 = Exercise(
     "Exercise 2: the CNN's feature map",
-    checker=with_mistakes((32, 3, 3), [
+    checker=known_mistakes((32, 3, 3), [
         ((3, 3, 32), "right numbers, wrong order: PyTorch puts the channels first, "
                      "(channels, rows, columns)"),
         ((32, 6, 6), "there are three conv + pool blocks, so three halvings: 24 -> 12 -> 6 -> 3"),
@@ -76,7 +74,7 @@ Q3_VOCAB = vqa.Vocabulary(["is", "there", "a", "red", "square", "?"])
 
 q3 = Exercise(
     "Exercise 3: a question as ids",
-    checker=with_mistakes(Q3_VOCAB.encode_batch(["Is there a pink square?"], length=8)[0], [
+    checker=known_mistakes(Q3_VOCAB.encode_batch(["Is there a pink square?"], length=8)[0], [
         ([2, 3, 4, 1, 6, 7, 0, 0], "the ids are right, but the padding goes on the LEFT, so that "
                                    "the LSTM's last step reads the last word"),
         ([0, 0, 0, 2, 3, 4, 6, 7], "'pink' is not dropped: an unknown word becomes <unk> (id 1), "

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib import colormaps
 from PIL import Image
 
-__all__ = ["to_rgb", "to_png", "colorbar_png"]
+__all__ = ["to_rgb", "to_png", "colorbar_png", "figure_png"]
 
 
 def to_rgb(a: np.ndarray, cmap: str = "gray", vmin: float | None = None,
@@ -35,6 +35,13 @@ def to_png(a: np.ndarray, cmap: str = "gray", vmin: float | None = None,
     rgb = a if (a.ndim == 3 and a.dtype == np.uint8) else to_rgb(a, cmap, vmin, vmax, scale)
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def figure_png(fig) -> bytes:
+    """A matplotlib Figure as PNG bytes for an ipywidgets.Image (dpi 80, fast compression)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 

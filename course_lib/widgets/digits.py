@@ -20,7 +20,7 @@ import numpy as np
 
 from course_lib import cnn
 from course_lib.plotting.training import plot_feature_maps
-from course_lib.widgets.vgg import _figure_png  # the one figure -> PNG helper of these two
+from course_lib.widgets._render import figure_png
 
 __all__ = ["DigitExplorer", "digit_explorer"]
 
@@ -111,7 +111,7 @@ class DigitExplorer:
                      f"{self.wrong.tolist()}\n"
                      f"probabilities of 0 to {len(self.probabilities) - 1}: {np.round(self.probabilities, 2)}")
         self.text_box.value = f"<pre>{html.escape(self.text)}</pre>"
-        self.figure.value = _figure_png(fig)
+        self.figure.value = figure_png(fig)
 
 
 def digit_explorer(model, x: np.ndarray, y: np.ndarray, **kwargs) -> W.VBox:

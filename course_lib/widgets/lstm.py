@@ -16,13 +16,13 @@ output. Tests set a control's ``.value`` and read ``trace``, ``xs`` and ``table.
 from __future__ import annotations
 
 import html
-import io
 
 import ipywidgets as W
 import numpy as np
 
 from course_lib.lstm import LSTMParams, lstm_trace
 from course_lib.plotting.lstm import plot_trace, update_trace
+from course_lib.widgets._render import figure_png
 from course_lib.widgets.rnn import parse_sequence
 
 __all__ = ["GateExplorer", "gate_explorer", "INPUT_WEIGHTS", "MAX_STEPS", "MAX_ABS_INPUT"]
@@ -120,10 +120,9 @@ class GateExplorer:
             update_trace(self._fig, trace)
         else:
             self._fig = plot_trace(trace, xs, title="the cell over the input sequence")
-        buf = io.BytesIO()
-        self._fig.savefig(buf, format="png", dpi=80, pil_kwargs={"compress_level": 1})
+        png = figure_png(self._fig)
         self._fig.set_layout_engine("none")  # laid out once; keep it, redraws are faster
-        self.image.value = buf.getvalue()
+        self.image.value = png
 
     def _table(self, params: LSTMParams) -> str:
         tr, x1 = self.trace, float(self.xs[0, 0])

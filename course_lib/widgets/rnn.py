@@ -15,7 +15,6 @@ a list of numbers) shows a message and keeps the last good picture. Tests set a 
 from __future__ import annotations
 
 import html
-import io
 
 import ipywidgets as W
 import numpy as np
@@ -28,6 +27,7 @@ from course_lib.rnn import (
     gradient_norms_by_lag,
     rnn_forward,
 )
+from course_lib.widgets._render import figure_png
 
 __all__ = ["UnrollExplorer", "unroll_explorer", "parse_sequence"]
 
@@ -154,9 +154,7 @@ class UnrollExplorer:
                            f"<b>{norms[k]:.3g}</b> at h<sub>1</sub>, {k} steps back "
                            f"(ρ<sup>{k}</sup> = {rho ** k:.3g}).")
         fig = plot_unroll_explorer(h, norms, rho)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=80, pil_kwargs={"compress_level": 1})
-        self.image.value = buf.getvalue()
+        self.image.value = figure_png(fig)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

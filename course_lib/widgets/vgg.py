@@ -13,15 +13,14 @@ read ``table``, ``summary`` and ``chart``.
 from __future__ import annotations
 
 import html
-import io
 import math
 import numbers
 
 import ipywidgets as W
-from matplotlib.figure import Figure
 
 from course_lib import vgg
 from course_lib.plotting.vgg import plot_budget
+from course_lib.widgets._render import figure_png
 
 __all__ = ["VGGExplorer", "vgg_explorer"]
 
@@ -33,12 +32,6 @@ _CSS = """<style>
 # the width slider moves in powers of two, 2**-4 = 1/16 .. 2**1 = 2
 _WIDTH_EXPONENTS = (-4, 1)
 _SIZE_RANGE = (32, 448, 32)
-
-
-def _figure_png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80, pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
 
 
 class VGGExplorer:
@@ -104,7 +97,7 @@ class VGGExplorer:
         self.message.value = ""
         self.table, self.summary = table, table.summary()
         self.summary_box.value = f"<pre>{html.escape(self.summary)}</pre>"
-        self.chart.value = _figure_png(fig)
+        self.chart.value = figure_png(fig)
 
 
 def vgg_explorer(**kwargs) -> W.VBox:
