@@ -28,6 +28,8 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ._blas import ignore_blas_invalid_flag
+
 __all__ = [
     "conv_output_size",
     "pad2d",
@@ -360,6 +362,7 @@ def _chunks(n: int, out_h: int, row_bytes: int):
             yield (b, b + 1), (i0, min(out_h, i0 + rows))
 
 
+@ignore_blas_invalid_flag
 def conv2d(x, weight, bias=None, stride=1, padding=0) -> np.ndarray:
     """A 2-D convolution layer over a batch of multi-channel images, as
     ``torch.nn.functional.conv2d`` computes it (cross-correlation, no kernel flip).
@@ -430,6 +433,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0) -> np.ndarray:
     return out
 
 
+@ignore_blas_invalid_flag
 def conv2d_backward(dout, x, weight, stride=1, padding=0):
     """Gradients of :func:`conv2d` with respect to its input, its weight and its bias.
 

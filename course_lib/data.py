@@ -14,6 +14,8 @@ import os
 
 import numpy as np
 
+from ._blas import ignore_blas_invalid_flag
+
 __all__ = ["PHOTO_CREDITS", "PHOTOS", "load_photo", "to_gray", "load_digits", "read_idx",
            "IDX_DTYPES"]
 
@@ -25,6 +27,7 @@ PHOTO_CREDITS = (
 )
 
 
+@ignore_blas_invalid_flag
 def to_gray(rgb: np.ndarray) -> np.ndarray:
     """Luminance (ITU-R BT.601 weights) of an (H, W, 3) image, same float dtype, in [0, 1]
     for uint8 input."""

@@ -22,6 +22,8 @@ import numpy as np
 
 from course_lib.conv import _as_float_array
 
+from ._blas import ignore_blas_invalid_flag
+
 __all__ = ["flatten", "linear", "compose_linear", "log_softmax", "cross_entropy"]
 
 
@@ -60,6 +62,7 @@ def flatten(x: np.ndarray, start_dim: int = 1) -> np.ndarray:
     return x.reshape(x.shape[:start] + (-1,))
 
 
+@ignore_blas_invalid_flag
 def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
     """A fully connected layer ``y = x W^T + b``, like ``torch.nn.functional.linear``.
 
@@ -99,6 +102,7 @@ def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) ->
     return y
 
 
+@ignore_blas_invalid_flag
 def compose_linear(weight1: np.ndarray, bias1: np.ndarray | None, weight2: np.ndarray,
                    bias2: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The single linear layer equal to ``linear`` (weight1, bias1) followed by (weight2, bias2).

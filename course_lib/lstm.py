@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._blas import ignore_blas_invalid_flag
 from .activations import sigmoid, tanh
 
 __all__ = [
@@ -279,6 +280,7 @@ def _check_x(name: str, x: np.ndarray, ndim_batched: int, params: LSTMParams) ->
                          f"input_size D={params.input_size} (shape {x.shape})")
 
 
+@ignore_blas_invalid_flag
 def lstm_step(x_t: Any, h_prev: Any, s_prev: Any, params: LSTMParams) -> LSTMStep:
     """One step of the LSTM: the six equations of the lecture.
 
@@ -319,6 +321,7 @@ def lstm_step(x_t: Any, h_prev: Any, s_prev: Any, params: LSTMParams) -> LSTMSte
     return LSTMStep(*(np.array(a) for a in out))
 
 
+@ignore_blas_invalid_flag
 def lstm_forward(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMOutput:
     """Run the LSTM over a whole sequence.
 

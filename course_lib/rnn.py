@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from ._blas import ignore_blas_invalid_flag
+
 __all__ = [
     "RNNParams",
     "RNNForward",
@@ -287,6 +289,7 @@ def _check_params(params: Any) -> None:
         raise TypeError(f"params must be an RNNParams, got {type(params).__name__}")
 
 
+@ignore_blas_invalid_flag
 def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarray:
     """One step of the recurrence: ``h_t = tanh(b + W h_{t-1} + U x_t)``.
 
@@ -343,6 +346,7 @@ class RNNForward:
         return self.h[-1]
 
 
+@ignore_blas_invalid_flag
 def rnn_forward(xs: np.ndarray, h0: np.ndarray | None, params: RNNParams) -> RNNForward:
     """Run the RNN over a whole sequence, applying the same parameters at every step.
 
@@ -408,6 +412,7 @@ class RNNGrads:
     xs: np.ndarray
 
 
+@ignore_blas_invalid_flag
 def rnn_backward(forward: RNNForward, d_o: np.ndarray | None = None,
                  d_h: np.ndarray | None = None) -> RNNGrads:
     """Backpropagation through time (BPTT) for the loss whose gradients reach the outputs/states.
