@@ -8,6 +8,7 @@ provoked on demand, so these tests check the two things that matter: the decorat
 
 import ast
 import importlib
+import inspect
 import warnings
 from pathlib import Path
 
@@ -45,7 +46,12 @@ def test_guard_keeps_name_docstring_and_source_and_restores_the_state():
     from course_lib import rnn
 
     assert rnn.rnn_forward.__name__ == "rnn_forward"
-    assert rnn.rnn_forward.__doc__.startswith(rnn.rnn_forward.__wrapped__.__doc__[:20])
+    assert rnn.rnn_forward.__doc__ == rnn.rnn_forward.__wrapped__.__doc__
+    assert "(T, N, D)" in rnn.rnn_forward.__doc__
+    # lessons 01 and 02 show the library's code with inspect.getsource: the real function
+    assert inspect.getsource(rnn.rnn_forward).startswith(
+        "@ignore_blas_invalid_flag\ndef rnn_forward("
+    )
     before = np.geterr()
     ignore_blas_invalid_flag(_inf_minus_inf)()
     assert np.geterr() == before
