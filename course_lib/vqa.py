@@ -394,7 +394,7 @@ class Vocabulary:
         return np.array([self.stoi.get(w, 1) for w in tokenize(text)], dtype=np.int64)
 
     def encode_batch(self, texts: Sequence[str], length: int | None = None) -> np.ndarray:
-        """(N, L) int64 ids, padded with 0 ON THE LEFT, so the LSTM's last step is the last word.
+        """(N, L) int64 ids, padded with 0 on the left (``VQAModel`` reads only the words).
 
         Args:
             texts: N strings.
@@ -459,7 +459,8 @@ class VQAModel(nn.Module):
     turn a (N, 3, 24, 24) image into a (N, C, 3, 3) map: one C-vector per grid cell.
     (BatchNorm2d rescales each channel to zero mean and unit variance over the batch, then
     learns a scale and a shift; here it makes training several times faster.)
-    Question encoder: Embedding -> LSTM; its last hidden state h_T (N, hidden_size).
+    Question encoder: Embedding -> LSTM over the words (pads are never read before the last
+    word); its hidden state after the last word, h_T (N, hidden_size).
     Fusion (elementwise product): a Linear layer turns h_T into C channel weights g, which
     multiply every cell's vector (the question chooses which features matter), then ReLU:
     fused = ReLU(v * g). Classifier: [flatten(fused) (where), fused summed over the cells
@@ -522,9 +523,14 @@ class VQAModel(nn.Module):
         return self.cnn(images)
 
     def encode_question(self, tokens: torch.Tensor) -> torch.Tensor:
-        """(N, L) ids -> (N, hidden_size): the LSTM's last hidden state h_T."""
-        _, (h, _) = self.lstm(self.embed(tokens))
-        return h[-1]
+        """(N, L) ids -> (N, hidden_size): h_T, the LSTM's hidden state after each question's
+        own last word. Pads (id 0) are moved behind the words, so the LSTM never reads one
+        before h_T: a question gives the same h_T alone as in any padded batch."""
+        words = tokens != 0
+        order = torch.argsort((~words).to(torch.uint8), dim=1, stable=True)  # words first
+        out, _ = self.lstm(self.embed(tokens.gather(1, order)))
+        last = words.sum(dim=1).clamp(min=1) - 1  # an all-pad row reads one pad
+        return out[torch.arange(len(tokens)), last]
 
     def forward(self, images: torch.Tensor, tokens: torch.Tensor,
                 scene_ids: torch.Tensor | None = None) -> torch.Tensor:

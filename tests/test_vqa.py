@@ -284,20 +284,60 @@ def test_lstm_encoder_follows_the_lecture_equations(small):
     data, vocab, enc = small
     m = vqa.build_model(vocab, "question", seed=1)
     toks = enc.tokens[:5]
-    x = m.embed(toks).detach().numpy().astype(np.float64)
+    assert (toks == 0).any(), "the rows should be padded to a common length"
     W = m.lstm.weight_ih_l0.detach().numpy().astype(np.float64)
     U = m.lstm.weight_hh_l0.detach().numpy().astype(np.float64)
     b = (m.lstm.bias_ih_l0 + m.lstm.bias_hh_l0).detach().numpy().astype(np.float64)
     H = U.shape[1]
     sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
-    h = np.zeros((len(toks), H))
-    s = np.zeros((len(toks), H))
-    for t in range(x.shape[1]):
-        z = x[:, t] @ W.T + h @ U.T + b
-        i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]  # torch's order
-        s = sig(f) * s + sig(i) * np.tanh(g)
-        h = sig(o) * np.tanh(s)
-    np.testing.assert_allclose(m.encode_question(toks).detach().numpy(), h, rtol=1e-4, atol=1e-5)
+    expected = []
+    for row in toks:  # the six equations over the words only: no pad is read
+        x = m.embed(row[row != 0]).detach().numpy().astype(np.float64)
+        h, s = np.zeros(H), np.zeros(H)
+        for x_t in x:
+            z = x_t @ W.T + h @ U.T + b
+            i, f, g, o = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]  # torch's order
+            s = sig(f) * s + sig(i) * np.tanh(g)
+            h = sig(o) * np.tanh(s)
+        expected.append(h)
+    np.testing.assert_allclose(m.encode_question(toks).detach().numpy(), np.array(expected),
+                               rtol=1e-4, atol=1e-5)
+
+
+def test_padding_never_changes_h_T(small):
+    """Left pads, right pads, a longer padded length and no pads give the same h_T."""
+    data, vocab, enc = small
+    m = vqa.build_model(vocab, "question", seed=2)
+    texts = [s.question for s in data.samples[:12]]
+    left = torch.from_numpy(vocab.encode_batch(texts, length=20))
+    right = torch.zeros_like(left)
+    for k, t in enumerate(texts):
+        ids = torch.from_numpy(vocab.encode(t))
+        right[k, :len(ids)] = ids
+    with torch.no_grad():
+        h_left, h_right = m.encode_question(left), m.encode_question(right)
+        alone = torch.cat([m.encode_question(torch.from_numpy(vocab.encode(t))[None])
+                           for t in texts])
+    torch.testing.assert_close(h_right, h_left, rtol=0, atol=1e-6)
+    torch.testing.assert_close(alone, h_left, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("length", [None, 16])
+def test_predict_alone_equals_its_row_in_a_batch(small, length):
+    """The explorer's one-question answer is the evaluated model's answer: the probabilities of
+    predict() equal predict_proba()'s row for that question, whatever the batch was padded to.
+    (Equal to float32 rounding: a matrix product of a batch may round the last bit otherwise.)"""
+    data, vocab, _ = small
+    enc = vqa.encode_dataset(data, vocab, length)
+    m = vqa.build_model(vocab, seed=0)
+    vqa.train(m, enc, epochs=2, batch_size=8, seed=1, progress=False)
+    batch = vqa.predict_proba(m, enc)
+    lengths = (enc.tokens != 0).sum(dim=1)
+    assert lengths.min() < enc.tokens.shape[1], "some questions must be padded in the batch"
+    for n, s in enumerate(data.samples[:40]):
+        alone = dict(vqa.predict(m, data.images[s.scene_id], s.question, vocab,
+                                 k=len(vqa.ANSWERS)))
+        np.testing.assert_allclose([alone[a] for a in vqa.ANSWERS], batch[n], rtol=0, atol=1e-6)
 
 
 def test_build_model_is_seeded_and_leaves_global_rng_alone(small):
