@@ -13,7 +13,7 @@ Three ways to say what is right::
 
     Exercise("q1", expected=np.array([[4, 8], [9, 5]]))           # a value
     Exercise("q2", reference=np.maximum, cases=[(np.arange(-3, 3),)])  # a function, on cases
-    Exercise("q3", checker=my_check)   # my_check(answer) raises AssertionError("why") if wrong
+    Exercise("q3", checker=my_check)   # my_check(answer) raises Incorrect("why") if wrong
 
 In a lesson, the worked answer sits between nbgrader's markers so that student copies can
 be made (``### BEGIN SOLUTION`` / ``### END SOLUTION``)::
@@ -24,27 +24,40 @@ be made (``### BEGIN SOLUTION`` / ``### END SOLUTION``)::
     ### END SOLUTION
     q1.check(answer)
 
+A learner's function is called with a time limit (:func:`call_with_time_limit`), so a loop
+that never ends is reported instead of hanging the kernel. For graders (nbgrader),
+``Exercise.assert_correct(answer)`` runs the same judgement and raises :class:`Incorrect` with
+the feedback when the answer is not right.
+
 This module imports no plotting or widget library, so it works in plain Python too.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
 import math
 import numbers
+import signal
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Exercise", "Result", "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "compare",
+__all__ = ["Exercise", "Result", "Incorrect", "TimeLimitExceeded", "call_with_time_limit",
+           "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "TIME_LIMIT", "compare",
            "known_mistakes", "function_slips", "reference_slips"]
 
 CORRECT = "correct"
 INCORRECT = "incorrect"
 NOT_ATTEMPTED = "not attempted"
+
+#: Seconds one call of a learner's function may take before ``check()`` gives up on it.
+TIME_LIMIT = 5.0
 
 _STYLE = {
     CORRECT: ("#1b7f3b", "#e9f7ee", "Correct"),
@@ -83,6 +96,187 @@ class Result:
             f'color:{fg};font-family:sans-serif"><b>{html.escape(self.name)} · {label}:</b> '
             f'<span style="color:#222">{html.escape(self.message)}</span></div>'
         )
+
+
+class Incorrect(AssertionError):
+    """The one way a checker says "wrong": ``raise Incorrect("the reason, for the learner")``.
+
+    ``Exercise.assert_correct`` raises it too, with the feedback as its message.
+    """
+
+
+class TimeLimitExceeded(Exception):
+    """A learner's function did not return within the time limit (see :func:`call_with_time_limit`)."""
+
+
+class _Interrupt(BaseException):
+    """Raised inside a learner's function to stop it; a BaseException, so that the learner's
+    ``except Exception`` does not swallow it."""
+
+    def __init__(self, level: object):
+        super().__init__("time limit")
+        self.level = level
+
+
+class _Level:
+    __slots__ = ("deadline", "done")
+
+    def __init__(self, deadline: float):
+        self.deadline, self.done = deadline, False
+
+
+_levels: list[_Level] = []   # the nested time limits of the main thread, outermost first
+_REFIRE = 0.05               # seconds between repeated interrupts if the learner's code swallows one
+
+
+def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+    now = time.monotonic()
+    for level in _levels:       # the outermost expired limit unwinds everything inside it
+        if not level.done and now >= level.deadline:
+            raise _Interrupt(level)
+
+
+def _can_use_alarm() -> bool:
+    return (hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
+            and threading.current_thread() is threading.main_thread())
+
+
+def _arm(seconds_left: float) -> None:
+    signal.setitimer(signal.ITIMER_REAL, max(seconds_left, 1e-3), _REFIRE)
+
+
+def _too_slow(seconds: float) -> TimeLimitExceeded:
+    return TimeLimitExceeded(f"did not return within {seconds:g} s: is there a loop that never ends?")
+
+
+def call_with_time_limit(fn: Callable, *args: Any, seconds: float | None = None, **kwargs: Any) -> Any:
+    """Call ``fn(*args, **kwargs)`` and return its result, or raise :class:`TimeLimitExceeded` if
+    it has not returned after ``seconds`` (default :data:`TIME_LIMIT`). Exceptions ``fn`` raises
+    pass through unchanged.
+
+    On Linux and macOS, on the main thread (where a Jupyter kernel runs cells and widget
+    callbacks), a SIGALRM timer raises an exception inside ``fn``: it stops a Python loop and a
+    ``time.sleep`` alike, and the function runs in the caller's thread, so its state (torch's
+    grad mode, NumPy's error settings) is the caller's. Elsewhere (Windows, or another thread)
+    ``fn`` runs in a daemon worker thread: the caller gets its answer after ``seconds`` either
+    way; a Python loop is stopped by an exception set asynchronously in that thread, a call
+    blocked in C (a long sleep) is left to finish in the background. Calls may nest.
+    """
+    seconds = TIME_LIMIT if seconds is None else float(seconds)
+    if not seconds > 0:
+        raise ValueError(f"seconds must be a positive number, got {seconds!r}")
+    if _can_use_alarm():
+        return _call_with_alarm(fn, args, kwargs, seconds)
+    return _call_in_thread(fn, args, kwargs, seconds)
+
+
+def _call_with_alarm(fn: Callable, args: tuple, kwargs: dict, seconds: float) -> Any:
+    level = _Level(time.monotonic() + seconds)
+    outer = signal.getsignal(signal.SIGALRM) if not _levels else None
+    if not _levels:
+        old_timer = signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, _on_alarm)
+    _levels.append(level)
+    try:
+        _arm(min(lv.deadline for lv in _levels if not lv.done) - time.monotonic())
+        try:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                level.done = True
+        except _Interrupt as e:
+            if e.level is not level:
+                raise
+            raise _too_slow(seconds) from None
+    finally:
+        _levels.remove(level)
+        live = [lv.deadline for lv in _levels if not lv.done]
+        if live:
+            _arm(min(live) - time.monotonic())
+        elif not _levels:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, outer if outer is not None else signal.SIG_DFL)
+            if old_timer[0] > 0:
+                signal.setitimer(signal.ITIMER_REAL, *old_timer)
+
+
+def _call_in_thread(fn: Callable, args: tuple, kwargs: dict, seconds: float) -> Any:
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller below
+            box["error"] = e
+
+    worker = threading.Thread(target=run, name="learner-function", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        _stop_thread(worker)
+        raise _too_slow(seconds)
+    if "error" in box:
+        error = box["error"]
+        if isinstance(error, _Interrupt):
+            raise _too_slow(seconds)
+        raise error
+    return box.get("value")
+
+
+def _stop_thread(worker: threading.Thread, tries: int = 10) -> None:
+    """Raise _Interrupt in ``worker`` (CPython: PyThreadState_SetAsyncExc) until it stops; a
+    thread blocked in C sees it only when it returns to Python, so give up after a short while."""
+    try:
+        import ctypes
+    except ImportError:  # pragma: no cover - every CPython has ctypes
+        return
+    set_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    for _ in range(tries):
+        if not worker.is_alive() or worker.ident is None:
+            return
+        set_exc(ctypes.c_ulong(worker.ident), ctypes.py_object(_Interrupt))
+        worker.join(_REFIRE)
+
+
+def _time_limited(fn: Any, seconds: float) -> Any:
+    """``fn`` wrapped so that each call has the time limit; after one call ran out of time,
+    further calls fail at once (a checker that calls it again does not wait again)."""
+    state = {"slow": None}
+
+    @functools.wraps(fn)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        if state["slow"] is not None:
+            raise state["slow"]
+        try:
+            return call_with_time_limit(fn, *args, seconds=seconds, **kwargs)
+        except TimeLimitExceeded as e:
+            state["slow"] = e
+            raise
+
+    limited.time_limit_state = state
+    return limited
+
+
+def _is_function(x: Any) -> bool:
+    return inspect.isroutine(x) or isinstance(x, functools.partial)
+
+
+def _limit_answer(answer: Any, seconds: float) -> Any:
+    """Wrap the learner's functions in ``answer`` (itself, or the items of a tuple or list)."""
+    if _is_function(answer):
+        return _time_limited(answer, seconds)
+    if type(answer) in (tuple, list) and any(_is_function(a) for a in answer):
+        return type(answer)(_time_limited(a, seconds) if _is_function(a) else a for a in answer)
+    return answer
+
+
+def _timed_out(answer: Any) -> TimeLimitExceeded | None:
+    parts = answer if isinstance(answer, tuple | list) else (answer,)
+    for part in parts:
+        state = getattr(part, "time_limit_state", None)
+        if isinstance(state, dict) and state.get("slow") is not None:
+            return state["slow"]
+    return None
 
 
 class _Hint:
@@ -244,11 +438,14 @@ class Exercise:
             its results compared with the reference's.
         cases: arguments for ``reference``: a list of tuples (positional arguments) or of
             ``(args_tuple, kwargs_dict)`` pairs.
-        checker: ``checker(answer)`` raises ``AssertionError("reason")`` when the answer is wrong
-            (or returns a reason string); use it when there is more than one right answer.
+        checker: ``checker(answer)`` raises :class:`Incorrect` ``("reason")`` when the answer is
+            wrong; use it when there is more than one right answer.
         hints: shown one at a time by ``hint()``.
         solution: the worked solution (code as text), shown by ``solution()``.
         rtol, atol: tolerances for numbers and arrays.
+        points: what the exercise is worth when graded (nbgrader), a whole number.
+        time_limit: seconds one call of the learner's function may take (default
+            :data:`TIME_LIMIT`).
 
     Example:
         >>> q = Exercise("demo", expected=4, hints=["2 + 2"], solution="answer = 2 + 2")
@@ -263,9 +460,13 @@ class Exercise:
     def __init__(self, name: str, *, expected: Any = None, reference: Callable | None = None,
                  cases: Sequence | None = None, checker: Callable[[Any], Any] | None = None,
                  hints: Sequence[str] = (), solution: str = "", rtol: float = 1e-5,
-                 atol: float = 1e-8):
+                 atol: float = 1e-8, points: int = 1, time_limit: float | None = None):
         if not isinstance(name, str) or not name:
             raise TypeError(f"name must be a non-empty str, got {name!r}")
+        if isinstance(points, bool) or not isinstance(points, numbers.Integral) or points < 0:
+            raise ValueError(f"points must be a whole number >= 0, got {points!r}")
+        if time_limit is not None and not (isinstance(time_limit, numbers.Real) and time_limit > 0):
+            raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
         modes = sum(x is not None for x in (expected, reference, checker))
         if modes != 1:
             raise ValueError("give exactly one of expected=, reference= (with cases=) or checker=; "
@@ -280,6 +481,8 @@ class Exercise:
         self.hints = list(hints)
         self._solution = inspect.cleandoc(solution) if solution else ""
         self.rtol, self.atol = rtol, atol
+        self.points = int(points)
+        self.time_limit = time_limit
         self._next_hint = 0
 
     @staticmethod
@@ -294,26 +497,54 @@ class Exercise:
     def _result(self, status: str, message: str) -> Result:
         return Result(self.name, status, message)
 
-    def check(self, answer: Any = ...) -> Result:
-        """Judge ``answer``; never raises for a wrong answer."""
+    def check(self, answer: Any = ..., *, time_limit: float | None = None) -> Result:
+        """Judge ``answer``; never raises, and gives up on a function of the learner's that does
+        not return within ``time_limit`` seconds per call (default: the exercise's, else
+        :data:`TIME_LIMIT`)."""
+        seconds = time_limit or self.time_limit or TIME_LIMIT
         if _is_placeholder(answer):
             return self._result(NOT_ATTEMPTED,
                                 "replace the placeholder (...) with your answer, then run the cell again")
+        limited = _limit_answer(answer, seconds)
         try:
-            if self.checker is not None:
-                return self._check_with_checker(answer)
-            if self.reference is not None:
-                return self._check_function(answer)
-            why = compare(answer, self.expected, rtol=self.rtol, atol=self.atol)
+            return self._judge(limited, seconds)
         except NotImplementedError:
             return self._result(NOT_ATTEMPTED, "your code still raises NotImplementedError: "
                                                "fill in the part marked 'YOUR CODE HERE'")
+        except TimeLimitExceeded as e:
+            return self._result(INCORRECT, f"your function {e}")
+        except Exception as e:  # noqa: BLE001 - whatever the answer is, check() reports, never raises
+            slow = _timed_out(limited)
+            if slow is not None:
+                return self._result(INCORRECT, f"your function {slow}")
+            return self._result(INCORRECT, f"this answer could not be checked: "
+                                           f"{type(e).__name__}: {e}")
+
+    def _judge(self, answer: Any, seconds: float) -> Result:
+        if self.checker is not None:
+            return self._check_with_checker(answer)
+        if self.reference is not None:
+            return self._check_function(answer)
+        why = compare(answer, self.expected, rtol=self.rtol, atol=self.atol)
         return self._result(CORRECT, "well done.") if why is None else self._result(INCORRECT, why)
+
+    def assert_correct(self, answer: Any = ..., **kwargs: Any) -> None:
+        """Judge ``answer`` as :meth:`check` does (same keyword arguments); return None when it
+        is right, else raise :class:`Incorrect` with the feedback ("not yet: ..." or "not
+        attempted yet: ..."). For graders such as nbgrader; raises nothing else."""
+        try:
+            result = self.check(answer, **kwargs)
+        except Exception as e:  # noqa: BLE001 - e.g. a bad keyword argument
+            raise Incorrect(f"not yet: this answer could not be checked: {type(e).__name__}: {e}") from None
+        if result.status == CORRECT:
+            return None
+        prefix = "not attempted yet" if result.status == NOT_ATTEMPTED else "not yet"
+        raise Incorrect(f"{prefix}: {result.message}")
 
     def _check_with_checker(self, answer: Any) -> Result:
         try:
             reason = self.checker(answer)
-        except NotImplementedError:
+        except (NotImplementedError, TimeLimitExceeded):
             raise
         except AssertionError as e:
             return self._result(INCORRECT, str(e) or "that is not right yet")
@@ -333,7 +564,7 @@ class Exercise:
             want = self.reference(*_copy(args), **_copy(kwargs))
             try:
                 got = fn(*_copy(args), **_copy(kwargs))
-            except NotImplementedError:
+            except (NotImplementedError, TimeLimitExceeded):
                 raise
             except Exception as e:  # noqa: BLE001 - report, never raise into the notebook
                 return self._result(INCORRECT, f"test {k} of {len(self.cases)}: {call} raised "

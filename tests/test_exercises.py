@@ -142,3 +142,82 @@ def test_function_slips_and_reference_slips():
     assert r.check(lambda x: x ** 2).message == "you squared"
     assert r.check(lambda x: x * 2).correct
     assert r.check(stub).status == NOT_ATTEMPTED
+
+
+# ---- the grading interface and the time limit ----------------------------------------------------
+def test_assert_correct_raises_incorrect_with_the_feedback():
+    from course_lib.exercises import Incorrect
+
+    q = Exercise("q", expected=4)
+    assert q.assert_correct(4) is None
+    with pytest.raises(Incorrect, match=r"^not yet: your answer is 5"):
+        q.assert_correct(5)
+    with pytest.raises(Incorrect, match=r"^not attempted yet: "):
+        q.assert_correct(...)
+    with pytest.raises(Incorrect, match=r"^not yet: .*TypeError"):
+        q.assert_correct(4, no_such_option=1)
+    assert issubclass(Incorrect, AssertionError) and q.points == 1
+    assert Exercise("p", expected=1, points=3).points == 3
+    with pytest.raises(ValueError, match="points"):
+        Exercise("p", expected=1, points=1.5)
+
+
+def _forever(*args, **kwargs):
+    while True:
+        pass
+
+
+def _sleeps(*args, **kwargs):
+    import time
+    time.sleep(1e9)
+
+
+def _swallows(*args, **kwargs):
+    while True:
+        try:
+            while True:
+                pass
+        except Exception:  # noqa: BLE001 - a learner's catch-all must not defeat the limit
+            pass
+
+
+@pytest.mark.parametrize("fn", [_forever, _sleeps, _swallows])
+def test_a_function_that_never_returns_is_reported_within_the_limit(fn):
+    import signal
+    import time
+
+    q = Exercise("f", reference=np.maximum, cases=[(np.arange(3), 0), (np.arange(2), 1)])
+    start = time.monotonic()
+    r = q.check(fn, time_limit=0.2)
+    assert time.monotonic() - start < 1.0
+    assert r.status == INCORRECT and "did not return within 0.2 s" in r.message
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)   # no timer left behind
+    assert q.check(np.maximum).correct                            # and the next check works
+
+
+def test_time_limit_in_a_worker_thread_and_nested():
+    import threading
+    import time
+
+    from course_lib.exercises import TimeLimitExceeded, call_with_time_limit
+
+    assert call_with_time_limit(lambda a, b=0: a + b, 1, b=2, seconds=1) == 3
+    with pytest.raises(ZeroDivisionError):
+        call_with_time_limit(lambda: 1 / 0, seconds=1)
+    # an inner limit inside an outer one: the inner fires, the outer call goes on
+    inner = lambda: call_with_time_limit(_forever, seconds=0.1)  # noqa: E731
+    def outer():
+        with pytest.raises(TimeLimitExceeded):
+            inner()
+        return "outer finished"
+    assert call_with_time_limit(outer, seconds=2) == "outer finished"
+    # off the main thread the worker-thread fallback answers within the limit as well
+    out = {}
+    def run():
+        start = time.monotonic()
+        out["r"] = Exercise("f", reference=abs, cases=[(1,)]).check(_forever, time_limit=0.2)
+        out["t"] = time.monotonic() - start
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(5)
+    assert "did not return within 0.2 s" in out["r"].message and out["t"] < 1.5
