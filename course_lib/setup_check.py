@@ -40,36 +40,62 @@ class PackageStatus:
         return ""
 
 
-def _declared() -> list[Requirement]:
+def _declared(extras: set[str]) -> list[Requirement]:
+    """course_lib's requirements for its core and ``extras``, following extras that name
+    other extras of course_lib (``course-lib[torch]``), each package once."""
     try:
-        reqs = metadata.requires("course-lib") or []
+        every = [Requirement(r) for r in metadata.requires("course-lib") or []]
     except metadata.PackageNotFoundError:
         return []
-    return [r for r in map(Requirement, reqs) if r.marker is None]
+    wanted, seen = set(extras), None
+    while seen != wanted:  # close over course-lib[...] references
+        seen = set(wanted)
+        for r in every:
+            if r.name == "course-lib" and r.marker and any(
+                    r.marker.evaluate({"extra": e}) for e in seen):
+                wanted |= set(r.extras)
+    out, names = [], set()
+    for r in every:
+        if r.name == "course-lib" or r.name in names:
+            continue
+        if r.marker is None or any(r.marker.evaluate({"extra": e}) for e in wanted):
+            out.append(r)
+            names.add(r.name)
+    return out
 
 
 def check_environment(extra: bool = False) -> list[PackageStatus]:
-    """One PackageStatus per declared dependency (with ``extra=True`` also the test extra).
+    """One PackageStatus per package the lessons need (with ``extra=True`` also the test tools).
 
     Returns an empty list if course_lib was not installed as a package (e.g. imported from a
     source folder without ``pip install -e .``); see ``FIX``.
     """
     out = []
-    reqs = _declared()
-    if extra:
-        try:
-            every = metadata.requires("course-lib") or []
-        except metadata.PackageNotFoundError:
-            every = []
-        reqs += [r for r in map(Requirement, every)
-                 if r.marker is not None and r.marker.evaluate({"extra": "test"})]
-    for r in reqs:
+    for r in _declared({"lessons", "test"} if extra else {"lessons"}):
         try:
             v = metadata.version(r.name)
         except metadata.PackageNotFoundError:
             v = None
         out.append(PackageStatus(r.name, str(r.specifier), v))
     return out
+
+
+def main() -> int:
+    """Print one line per package and say what to do when one is missing; 0 when all are fine."""
+    status = check_environment()
+    if not status:
+        print(f"course_lib is not installed as a package. {FIX}")
+        return 1
+    for s in status:
+        print(f"  {s.name:<14} {s.installed or 'missing':<14} needs {s.required:<8} "
+              f"{'ok' if s.ok else 'PROBLEM'}")
+    bad = [s for s in status if not s.ok]
+    print(f"{len(bad)} problem(s). {FIX}" if bad else "Everything the lessons need is installed.")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
 
 
 def python_ok() -> bool:

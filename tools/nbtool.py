@@ -3,6 +3,7 @@
     python tools/nbtool.py build SOURCE.py notebooks/NN_name.ipynb   # percent-format -> executed notebook
     python tools/nbtool.py run notebooks/03_convolution.ipynb ...    # re-execute in place, save outputs
     python tools/nbtool.py run --all                                  # every lesson and assignment
+    python tools/nbtool.py travel --all     # install guard first, pictures embedded (then run)
 
 A percent-format source separates cells with ``# %%`` (code) and ``# %% [markdown]`` (markdown;
 its lines start with ``# ``). The notebooks in notebooks/ are the source of truth; a percent
@@ -15,6 +16,7 @@ as the working directory, ``KERAS_BACKEND=torch`` and a fixed hash seed, exactly
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import re
 import sys
@@ -42,6 +44,51 @@ def parse_percent(text: str) -> nbformat.NotebookNode:
         else:
             if body.strip():
                 nb.cells.append(nbformat.v4.new_code_cell(body))
+    return nb
+
+
+GUARD_TAG = "# course_lib install guard"
+
+
+def install_guard(version: str) -> str:
+    """The first code cell of every lesson: installs course_lib where it is missing (Colab, a
+    fresh JupyterHub or VS Code environment), pinned to the version the notebook was validated
+    with, and does nothing where it is installed. It prints one line either way."""
+    return f"""{GUARD_TAG}: installs course_lib {version} where it is missing (e.g. Colab); else does nothing
+import importlib.util
+import os
+
+if importlib.util.find_spec("course_lib") is None:
+    # Another source (a wheel file, a repository URL) can be set in COURSE_LIB_PIP.
+    _source = os.environ.get("COURSE_LIB_PIP", "course-lib[lessons]=={version}")
+    %pip install --quiet {{_source}}
+import course_lib
+
+print(f"course_lib {{course_lib.__version__}} is ready (this notebook was validated with {version})")"""
+
+
+def make_travel(nb: nbformat.NotebookNode, images: Path, version: str) -> nbformat.NotebookNode:
+    """Make a notebook run from a folder of its own: the install guard is its first code cell
+    (added or brought up to ``version``) and the pictures its markdown shows from ``../images``
+    are embedded as cell attachments."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    guard = nbformat.v4.new_code_cell(install_guard(version))
+    if code and code[0].source.startswith(GUARD_TAG):
+        code[0].source = guard.source
+    else:
+        first = nb.cells.index(code[0]) if code else len(nb.cells)
+        nb.cells.insert(first, guard)
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for name in re.findall(r"\(\.\./images/([\w.-]+\.png)\)", cell.source):
+            data = base64.b64encode((images / name).read_bytes()).decode("ascii")
+            cell.setdefault("attachments", {})[name] = {"image/png": data}
+            cell.source = cell.source.replace(f"(../images/{name})", f"(attachment:{name})")
+        for name in re.findall(r"\(attachment:([\w.-]+\.png)\)", cell.source):
+            if (images / name).exists():  # keep embedded pictures current with images/
+                data = base64.b64encode((images / name).read_bytes()).decode("ascii")
+                cell.setdefault("attachments", {})[name] = {"image/png": data}
     return nb
 
 
@@ -87,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="re-execute notebooks in place")
     r.add_argument("notebooks", type=Path, nargs="*")
     r.add_argument("--all", action="store_true")
+    t = sub.add_parser("travel", help="add the install guard and embed pictures (no run)")
+    t.add_argument("notebooks", type=Path, nargs="*")
+    t.add_argument("--all", action="store_true")
     a = p.parse_args(argv)
     if a.cmd == "build":
         nb = clean(parse_percent(a.source.read_text()))
@@ -99,7 +149,16 @@ def main(argv: list[str] | None = None) -> int:
     if a.all:
         paths = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "assignments").glob("*.ipynb"))
     if not paths:
-        p.error("name notebooks to run, or --all")
+        p.error("name notebooks, or --all")
+    if a.cmd == "travel":
+        import course_lib
+
+        for path in paths:
+            nb = make_travel(nbformat.read(path, as_version=4), ROOT / "images",
+                             course_lib.__version__)
+            nbformat.write(clean(nb), path)
+            print(f"{path}: install guard and embedded pictures in place")
+        return 0
     for path in paths:
         print(f"{path}: {run(path):.1f} s", flush=True)
     return 0
