@@ -40,9 +40,11 @@ __all__ = [
     "train_memory_model",
     "fit",
     "KINDS",
+    "INITS",
 ]
 
 KINDS = ("rnn", "lstm")
+INITS = ("chrono", "default")
 
 
 def _positive_int(name: str, value, minimum: int = 1) -> int:
@@ -177,13 +179,16 @@ class TrainResult:
 def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps: int = 400,
                        batch_size: int = 128, lr: float = 1e-2, n_symbols: int = 4,
                        n_distractors: int = 8, n_test: int = 1000, patience: int = 10,
-                       seed: int = 0, threads: int | None = 1) -> TrainResult:
+                       seed: int = 0, threads: int | None = 1, init: str = "chrono"
+                       ) -> TrainResult:
     """Train a vanilla RNN or an LSTM on the task with ``lag`` distractors; test on fresh data.
 
     Every step draws a fresh batch, takes one Adam step on the cross-entropy of the last
     output, with the gradient norm clipped at 1. Training stops after ``max_steps`` steps, or
     earlier once ``patience`` batches in a row were all answered correctly. Both kinds get the
-    same budget; the LSTM gets the chrono initialisation with ``t_max = max(lag + 1, 3)``.
+    same budget; the LSTM gets the chrono initialisation with ``t_max = max(lag + 1, 3)``
+    unless ``init="default"``, which keeps PyTorch's (every weight and bias uniform in
+    ``±1/sqrt(hidden_size)``, so every gate starts near half open).
 
     Args:
         kind: ``"rnn"`` or ``"lstm"``.
@@ -195,6 +200,8 @@ def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps:
         seed: seeds torch and the data, so a run is repeatable.
         threads: torch threads while training (restored afterwards); one is fastest for a
             model this small, especially on a busy machine. ``None`` keeps torch's setting.
+        init: the LSTM's initialisation, ``"chrono"`` or ``"default"`` (PyTorch's); the
+            vanilla RNN always starts from PyTorch's.
 
     Returns:
         A :class:`TrainResult` with the test accuracy, the number of steps run, the loss of
@@ -210,6 +217,8 @@ def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps:
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     if threads is not None:
         threads = _positive_int("threads", threads)
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
     task = {"n_symbols": n_symbols, "n_distractors": n_distractors}
     before = torch.get_num_threads()
     try:
@@ -217,7 +226,7 @@ def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps:
             torch.set_num_threads(threads)
         torch.manual_seed(seed)
         model = MemoryModel(kind, n_symbols + n_distractors, hidden_size, n_symbols,
-                            t_max=max(lag + 1.0, 3.0))
+                            t_max=max(lag + 1.0, 3.0) if init == "chrono" else None)
         losses = fit(model, lag, max_steps=max_steps, batch_size=batch_size, lr=lr,
                      patience=patience, seed=seed, **task)
         x_test, y_test = make_memory_task(n_test, lag, seed=np.random.default_rng(seed + 10_000),

@@ -107,6 +107,20 @@ def test_trained_lstm_runs_the_same_in_course_lib():
     assert np.mean(ours == y) == accuracy(model, x, y)
 
 
+def test_init_option_chooses_chrono_or_pytorchs_default():
+    H = 16
+    forget = {}
+    for init in ("chrono", "default"):
+        rnn = train_memory_model("lstm", 30, max_steps=1, hidden_size=H, seed=0, init=init).model.rnn
+        forget[init] = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy()[H:2 * H]
+    # chrono: log(u), u ~ U(1, 30), mean about 2.4; PyTorch: two biases, each in +-1/sqrt(H);
+    # one Adam step of lr 1e-2 moves a bias by at most about 0.01
+    assert forget["chrono"].mean() > 1.5 and forget["chrono"].min() > -0.05
+    assert np.abs(forget["default"]).max() <= 2 / np.sqrt(H) + 0.02
+    with pytest.raises(ValueError, match=r"init must be one of \('chrono', 'default'\), got 'zero'"):
+        train_memory_model("lstm", 3, max_steps=1, init="zero")
+
+
 def test_budget_is_respected():
     r = train_memory_model("rnn", 30, max_steps=5, seed=0)
     assert r.steps == 5 and len(r.losses) == 5

@@ -101,6 +101,14 @@ def test_figures():
         assert all(ax.get_title() or ax.get_ylabel() for ax in fig.axes)
     acc = plot_accuracy_vs_lag([5, 10], {"RNN": [1.0, 0.3]}, 0.25).axes[0]
     assert acc.get_xlabel() and acc.get_ylabel() == "test accuracy"
+    seeds = plot_accuracy_vs_lag([5, 10], {"RNN": [[1.0, 0.8], [0.3, 0.5]],
+                                           "LSTM": [[1.0, 1.0], [1.0, 1.0]],
+                                           "LSTM, default": [[1.0, 1.0], [0.2, 0.3]]}, 0.25).axes[0]
+    mean_line, dots = seeds.lines[0], seeds.lines[1]
+    np.testing.assert_allclose(mean_line.get_ydata(), [0.9, 0.4])   # the mean over seeds
+    np.testing.assert_allclose(dots.get_ydata(), [1.0, 0.8, 0.3, 0.5])  # and every seed
+    assert [t.get_text() for t in seeds.get_legend().get_texts()] == ["RNN", "LSTM",
+                                                                       "LSTM, default"]
     assert list(IMAGES) == ["lstm_cell.png"] and isinstance(IMAGES["lstm_cell.png"](), Figure)
 
 
@@ -113,6 +121,8 @@ def test_figure_bad_input():
         plot_trace(batched)
     with pytest.raises(ValueError, match=r"accuracies\['RNN'\] has 1 values for 2 lags"):
         plot_accuracy_vs_lag([5, 10], {"RNN": [1.0]}, 0.25)
+    with pytest.raises(ValueError, match=r"must have shape \(2,\) or \(2, n_seeds\)"):
+        plot_accuracy_vs_lag([5, 10], {"RNN": [[1.0, 0.5]]}, 0.25)
     with pytest.raises(ValueError, match=r"values must have shape \(T, 3\)"):
         plot_states(tr.s, ["a", "b", "c"])
 

@@ -142,13 +142,15 @@ def update_trace(fig: Figure, trace, unit: int = 0) -> Figure:
     return fig
 
 
-def plot_accuracy_vs_lag(lags: Sequence[int], accuracies: Mapping[str, Sequence[float]],
+def plot_accuracy_vs_lag(lags: Sequence[int], accuracies: Mapping[str, Sequence],
                          chance: float) -> Figure:
     """Test accuracy against the lag for each model, with chance level marked.
 
     Args:
         lags: the lags trained on.
-        accuracies: model name -> accuracy at each lag (same length as ``lags``).
+        accuracies: model name -> accuracy at each lag, shape (len(lags),), or one accuracy
+            per lag and seed, shape (len(lags), n_seeds): then the line is the mean over the
+            seeds and each seed is a small dot.
         chance: accuracy of guessing, drawn as a dashed line.
     """
     lags = list(lags)
@@ -156,18 +158,27 @@ def plot_accuracy_vs_lag(lags: Sequence[int], accuracies: Mapping[str, Sequence[
     ax = axes[0, 0]
     markers = iter("os^vD")
     for name, acc in accuracies.items():
-        if len(acc) != len(lags):
-            raise ValueError(f"accuracies[{name!r}] has {len(acc)} values for {len(lags)} lags")
-        ax.plot(lags, acc, marker=next(markers), lw=2, label=name)
+        acc = np.asarray(acc, dtype=float)
+        if acc.ndim not in (1, 2) or len(acc) != len(lags):
+            raise ValueError(f"accuracies[{name!r}] has {len(acc)} values for {len(lags)} lags"
+                             if acc.ndim == 1 else f"accuracies[{name!r}] must have shape "
+                             f"({len(lags)},) or ({len(lags)}, n_seeds), got {acc.shape}")
+        mean = acc if acc.ndim == 1 else acc.mean(axis=1)
+        (line,) = ax.plot(lags, mean, marker=next(markers), lw=2, label=name)
+        if acc.ndim == 2:
+            ax.plot(np.repeat(lags, acc.shape[1]), acc.ravel(), ".", ms=4, alpha=0.5,
+                    color=line.get_color())
     ax.axhline(chance, color="gray", ls="--", lw=1)
     ax.text(lags[0], chance + 0.02, f"chance ({chance:.2f})", color="gray", fontsize=9)
-    # Head room above 1.0 for the legend, so that it never hides a point of either curve.
-    ax.set_ylim(0, 1.25)
+    # Head room above 1.0 for the legend, so that it never hides a point of any curve.
+    ncol = len(accuracies) if len(accuracies) <= 2 else 2
+    rows = -(-len(accuracies) // ncol)
+    ax.set_ylim(0, 1.1 + 0.12 * rows)
     ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_xlabel("lag: distractors between the symbol and the question")
     ax.set_ylabel("test accuracy")
     ax.set_title("Recall the first symbol: who remembers?", fontsize=10)
-    ax.legend(fontsize=9, loc="upper center", ncol=len(accuracies), frameon=False)
+    ax.legend(fontsize=9, loc="upper center", ncol=ncol, frameon=False)
     return fig
 
 
