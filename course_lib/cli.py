@@ -180,20 +180,29 @@ def _need_root() -> Path:
     return root
 
 
+def _split_port(rest: list[str], default: int) -> tuple[int, list[str]]:
+    """Take ``--port N`` (or ``--port=N``) out of lab's arguments; the rest go to JupyterLab."""
+    port, out, it = default, [], iter(rest)
+    for arg in it:
+        if arg == "--port" or arg.startswith("--port="):
+            value = arg.split("=", 1)[1] if "=" in arg else next(it, "")
+            if not value.isdigit() or not 0 < int(value) < 65536:
+                raise SetupError(f"--port must be a port number (1-65535), got {value!r}")
+            port = int(value)
+        else:
+            out.append(arg)
+    return port, out
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m course_lib", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("setup", help="create .venv and install the validated versions")
-    lab = sub.add_parser("lab", help="set up, then open the lessons in JupyterLab")
-    lab.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)),
-                     help="first port to try (default 8888, or $PORT); the next free one is used")
-    test = sub.add_parser("test", help="set up, then run lint and every test")
-    student = sub.add_parser("student", help="make student copies: student OUT [LESSON ...]")
-    sub.add_parser("check", help="is every package the workbook needs installed?")
-    for p in (lab, test, student):
-        p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    parser.add_argument("command", choices=["setup", "lab", "test", "student", "check"])
+    # Everything after the command goes on unchanged: to JupyterLab (lab, after --port N),
+    # pytest (test) or course_lib.student (student).
+    args = parser.parse_args(argv[:1])
+    rest = argv[1:]
     os.environ["KERAS_BACKEND"] = "torch"
     try:
         if args.command == "check" and checkout_root() is None:
@@ -204,20 +213,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "setup":
             return 0
         if args.command == "lab":
-            port = free_port(args.port)
-            if port != args.port:
-                print(f"==> port {args.port} is busy; using {port}", flush=True)
+            wanted, rest = _split_port(rest, int(os.environ.get("PORT", DEFAULT_PORT)))
+            port = free_port(wanted)
+            if port != wanted:
+                print(f"==> port {wanted} is busy; using {port}", flush=True)
             print(f"==> opening JupyterLab on http://127.0.0.1:{port} (the address with its "
                   "login token is printed below; Ctrl-C stops it)", flush=True)
-            return subprocess.call(lab_command(py, root, port, args.rest), cwd=root)
+            return subprocess.call(lab_command(py, root, port, rest), cwd=root)
         if args.command == "test":
             print("==> lint (ruff)", flush=True)
             if subprocess.call([str(py), "-m", "ruff", "check", "."], cwd=root):
                 return 1
             print("==> tests: unit tests, then every notebook with strict nbval", flush=True)
-            return subprocess.call([str(py), "-m", "pytest", *args.rest], cwd=root)
+            return subprocess.call([str(py), "-m", "pytest", *rest], cwd=root)
         if args.command == "student":
-            return subprocess.call([str(py), "-m", "course_lib.student", *args.rest], cwd=root)
+            return subprocess.call([str(py), "-m", "course_lib.student", *rest], cwd=root)
         return subprocess.call([str(py), "-m", "course_lib.setup_check"], cwd=root)
     except SetupError as e:
         print(f"error: {e}", file=sys.stderr)
