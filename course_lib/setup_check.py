@@ -14,8 +14,10 @@ from packaging.requirements import Requirement
 
 __all__ = ["PackageStatus", "check_environment", "FIX"]
 
-FIX = ("Run ./workbook setup (or ./workbook lab) from the workbook's folder: it installs the "
-       "validated versions from constraints.txt into .venv. Then restart the kernel.")
+FIX = ("In the workbook's folder run ./workbook setup (python -m course_lib setup on Windows): it "
+       "installs the validated versions from constraints.txt into .venv. Elsewhere (Colab, a "
+       "JupyterHub) run pip install 'course-lib[lessons]' in this kernel's environment. Then "
+       "restart the kernel.")
 
 
 @dataclass(frozen=True)
