@@ -51,7 +51,7 @@ __all__ = [
     "SceneObject", "Sample", "VQAData", "Encoded", "Vocabulary", "VQAModel", "DaquarRecord",
     "shape_mask", "make_scene", "render_scene", "related", "make_questions", "make_dataset",
     "tokenize", "encode_dataset", "build_model", "train", "evaluate", "predict_proba",
-    "predict", "accuracy_table", "read_daquar_qa",
+    "predict", "prior_baseline", "image_only_ceiling", "accuracy_table", "read_daquar_qa",
 ]
 
 GRID = 3
@@ -459,8 +459,9 @@ class VQAModel(nn.Module):
     turn a (N, 3, 24, 24) image into a (N, C, 3, 3) map: one C-vector per grid cell.
     (BatchNorm2d rescales each channel to zero mean and unit variance over the batch, then
     learns a scale and a shift; here it makes training several times faster.)
-    Question encoder: Embedding -> LSTM over the words (pads are never read before the last
-    word); its hidden state after the last word, h_T (N, hidden_size).
+    Question encoder: Embedding -> LSTM over the words from a learned start state (h_0, s_0)
+    (pads are never read before the last word); its hidden state after the last word, h_T
+    (N, hidden_size).
     Fusion (elementwise product): a Linear layer turns h_T into C channel weights g, which
     multiply every cell's vector (the question chooses which features matter), then ReLU:
     fused = ReLU(v * g). Classifier: [flatten(fused) (where), fused summed over the cells
@@ -511,6 +512,9 @@ class VQAModel(nn.Module):
         if use_question:
             self.embed = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
             self.lstm = nn.LSTM(embed_dim, hidden_size, batch_first=True)
+            # learned start state (h_0, s_0): reading pads first used to provide one implicitly
+            self.h0 = nn.Parameter(torch.zeros(1, 1, hidden_size))
+            self.s0 = nn.Parameter(torch.zeros(1, 1, hidden_size))
             width += hidden_size
         if use_image and use_question:
             self.gate = nn.Linear(hidden_size, c3)
@@ -524,13 +528,16 @@ class VQAModel(nn.Module):
 
     def encode_question(self, tokens: torch.Tensor) -> torch.Tensor:
         """(N, L) ids -> (N, hidden_size): h_T, the LSTM's hidden state after each question's
-        own last word. Pads (id 0) are moved behind the words, so the LSTM never reads one
-        before h_T: a question gives the same h_T alone as in any padded batch."""
+        own last word, starting from the learned state (h_0, s_0). Pads (id 0) are moved behind
+        the words, so the LSTM never reads one before h_T: a question gives the same h_T alone
+        as in any padded batch."""
         words = tokens != 0
         order = torch.argsort((~words).to(torch.uint8), dim=1, stable=True)  # words first
-        out, _ = self.lstm(self.embed(tokens.gather(1, order)))
+        n = len(tokens)
+        start = (self.h0.expand(1, n, -1).contiguous(), self.s0.expand(1, n, -1).contiguous())
+        out, _ = self.lstm(self.embed(tokens.gather(1, order)), start)
         last = words.sum(dim=1).clamp(min=1) - 1  # an all-pad row reads one pad
-        return out[torch.arange(len(tokens)), last]
+        return out[torch.arange(n), last]
 
     def forward(self, images: torch.Tensor, tokens: torch.Tensor,
                 scene_ids: torch.Tensor | None = None) -> torch.Tensor:
@@ -695,6 +702,60 @@ def predict(model: VQAModel, image: np.ndarray, question: str, vocab: Vocabulary
     p = torch.softmax(model(x, torch.from_numpy(ids)[None]), dim=1)[0].numpy()
     top = np.argsort(-p, kind="stable")[:k]
     return [(ANSWERS[i], float(p[i])) for i in top]
+
+
+def prior_baseline(train: VQAData, test: VQAData) -> dict[str, float]:
+    """Accuracy of a prior that reads only the question: each test question gets the answer most
+    often given to the same question text in ``train`` (if the text never occurs there, its
+    type's most common answer; ties go to the answer first in ``ANSWERS``). This is the best a
+    question-only model can expect, estimated from the training data.
+
+    Returns:
+        dict like ``evaluate``: a key per question type present in ``test``, then ``"overall"``.
+
+    Example:
+        >>> train, test = make_dataset(300, seed=0), make_dataset(50, seed=1)
+        >>> 0.0 <= prior_baseline(train, test)["overall"] <= 1.0
+        True
+    """
+    def majority(counts: dict[str, int]) -> str:
+        return max(ANSWERS, key=lambda a: counts.get(a, 0))
+
+    by_text: dict[str, dict[str, int]] = {}
+    by_type: dict[str, dict[str, int]] = {}
+    for s in train.samples:
+        for table, key in ((by_text, s.question), (by_type, s.qtype)):
+            counts = table.setdefault(key, {})
+            counts[s.answer] = counts.get(s.answer, 0) + 1
+    guess = {q: majority(c) for q, c in by_text.items()}
+    right = np.array([guess.get(s.question, majority(by_type.get(s.qtype, {}))) == s.answer
+                      for s in test.samples])
+    types = np.array([s.qtype for s in test.samples])
+    out = {qt: float(right[types == qt].mean()) for qt in QUESTION_TYPES if (types == qt).any()}
+    out["overall"] = float(right.mean())
+    return out
+
+
+def image_only_ceiling(data: VQAData) -> float:
+    """The highest overall accuracy any model that sees only the image can reach on ``data``:
+    it gives every question about a scene the same answer, so of a scene's questions at most
+    as many are right as share its most common answer.
+
+    Example:
+        >>> scene = (SceneObject("square", "red", 0, 0),)
+        >>> data = VQAData(np.zeros((1, 24, 24, 3), np.float32), [scene],
+        ...                [Sample(0, scene, "Is there a red square?", "yes", "exist"),
+        ...                 Sample(0, scene, "How many squares are there?", "1", "count")])
+        >>> image_only_ceiling(data)
+        0.5
+    """
+    if not data.samples:
+        raise ValueError("data has no questions")
+    per_scene: dict[int, dict[str, int]] = {}
+    for s in data.samples:
+        counts = per_scene.setdefault(s.scene_id, {})
+        counts[s.answer] = counts.get(s.answer, 0) + 1
+    return sum(max(c.values()) for c in per_scene.values()) / len(data.samples)
 
 
 def accuracy_table(results: dict[str, dict[str, float]], digits: int = 1) -> str:

@@ -283,6 +283,9 @@ def test_lstm_encoder_follows_the_lecture_equations(small):
     """h_T of the question encoder equals the lecture's six LSTM equations run in NumPy."""
     data, vocab, enc = small
     m = vqa.build_model(vocab, "question", seed=1)
+    with torch.no_grad():  # a trained model's start state is not zero: test with one that is not
+        m.h0.normal_(generator=torch.Generator().manual_seed(0))
+        m.s0.normal_(generator=torch.Generator().manual_seed(1))
     toks = enc.tokens[:5]
     assert (toks == 0).any(), "the rows should be padded to a common length"
     W = m.lstm.weight_ih_l0.detach().numpy().astype(np.float64)
@@ -293,7 +296,8 @@ def test_lstm_encoder_follows_the_lecture_equations(small):
     expected = []
     for row in toks:  # the six equations over the words only: no pad is read
         x = m.embed(row[row != 0]).detach().numpy().astype(np.float64)
-        h, s = np.zeros(H), np.zeros(H)
+        h = m.h0.detach().numpy().astype(np.float64).ravel()
+        s = m.s0.detach().numpy().astype(np.float64).ravel()
         for x_t in x:
             z = x_t @ W.T + h @ U.T + b
             i, f, g, o = z[:H], z[H:2 * H], z[2 * H:3 * H], z[3 * H:]  # torch's order
@@ -488,3 +492,46 @@ def test_read_daquar_qa_malformed(tmp_path, text, line, match):
 def test_read_daquar_qa_bad_path_type():
     with pytest.raises(TypeError, match="path"):
         vqa.read_daquar_qa(3)
+
+
+# ----------------------------------------------------------------- the two baselines' ceilings
+
+
+def _toy(samples):
+    """VQAData from (scene_id, question, answer, qtype) tuples; the scenes are not looked at."""
+    n = 1 + max(s[0] for s in samples)
+    scene = (SceneObject("square", "red", 0, 0),)
+    return vqa.VQAData(np.zeros((n, vqa.IMAGE_SIZE, vqa.IMAGE_SIZE, 3), np.float32), [scene] * n,
+                       [vqa.Sample(k, scene, q, a, t) for k, q, a, t in samples])
+
+
+def test_prior_baseline_answers_with_the_majority_per_question_text():
+    train = _toy([(0, "Is there a red square?", "yes", "exist"),
+                  (1, "Is there a red square?", "yes", "exist"),
+                  (2, "Is there a red square?", "no", "exist"),
+                  (3, "Is there a blue circle?", "no", "exist"),
+                  (4, "Is there a green circle?", "no", "exist"),
+                  (5, "How many squares are there?", "2", "count"),
+                  (6, "How many squares are there?", "1", "count")])  # a tie: "1" comes first
+    test = _toy([(0, "Is there a red square?", "yes", "exist"),    # majority yes: right
+                 (0, "Is there a red square?", "no", "exist"),     # wrong
+                 (1, "Is there a yellow square?", "no", "exist"),  # unseen: type majority no
+                 (1, "How many squares are there?", "1", "count")])
+    acc = vqa.prior_baseline(train, test)
+    assert acc == {"count": 1.0, "exist": pytest.approx(2 / 3), "overall": 0.75}
+    assert list(acc) == ["count", "exist", "overall"]
+
+
+def test_image_only_ceiling_counts_the_most_common_answer_per_scene(small):
+    toy = _toy([(0, "a?", "yes", "exist"), (0, "b?", "yes", "exist"), (0, "c?", "2", "count"),
+                (1, "d?", "red", "colour")])
+    assert vqa.image_only_ceiling(toy) == 0.75
+    data, _, _ = small
+    ceiling = vqa.image_only_ceiling(data)
+    # any answer that depends on the scene alone does no better, e.g. always the scene's first
+    first = {}
+    for s in data.samples:
+        first.setdefault(s.scene_id, s.answer)
+    assert np.mean([first[s.scene_id] == s.answer for s in data.samples]) <= ceiling <= 1.0
+    with pytest.raises(ValueError, match="no questions"):
+        vqa.image_only_ceiling(vqa.VQAData(toy.images, toy.scenes, []))
