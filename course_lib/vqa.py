@@ -13,6 +13,8 @@ that task small enough to train on a CPU in seconds:
   gives the two baselines (question only, image only);
 * ``train`` (with a ``tqdm.auto`` progress bar), ``evaluate`` (accuracy per question type),
   ``predict`` (top-k answers of one question) and ``accuracy_table``;
+* what bounds the baselines: ``prior_baseline`` (the majority answer per question text) and
+  ``image_only_ceiling`` (one answer for every question about a scene);
 * ``read_daquar_qa``: a reader for DAQUAR's raw question-answer text files.
 
 The scene
