@@ -40,6 +40,7 @@ import inspect
 import math
 import numbers
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -49,7 +50,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["Exercise", "Result", "Incorrect", "TimeLimitExceeded", "call_with_time_limit",
-           "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "TIME_LIMIT", "compare",
+           "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "TIME_LIMIT", "ALWAYS_FORBIDDEN", "compare", "numeric_array",
            "known_mistakes", "function_slips", "reference_slips"]
 
 CORRECT = "correct"
@@ -238,45 +239,129 @@ def _stop_thread(worker: threading.Thread, tries: int = 10) -> None:
         worker.join(_REFIRE)
 
 
-def _time_limited(fn: Any, seconds: float) -> Any:
-    """``fn`` wrapped so that each call has the time limit; after one call ran out of time,
-    further calls fail at once (a checker that calls it again does not wait again)."""
-    state = {"slow": None}
+class _Call:
+    """What happened while the learner's function ran during one ``check()``."""
+
+    def __init__(self, seconds: float, forbidden: tuple[str, ...], allowed: frozenset):
+        self.seconds, self.forbidden, self.allowed = seconds, forbidden, allowed
+        self.slow: TimeLimitExceeded | None = None
+        self.raised: list[BaseException] = []
+        self.called: str | None = None    # the first forbidden function it called
+
+
+_NEVER_FORBIDDEN = ("course_lib.exercises",)   # this module's own wrappers and signal handler
+
+
+def _in(module: str | None, prefixes: Sequence[str]) -> bool:
+    return bool(module) and any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def _callee(event: str, frame: Any, arg: Any) -> tuple[str | None, str, Any]:
+    """(module, qualified name, identity) of the function a profiler event enters."""
+    if event == "call":
+        code = frame.f_code
+        return frame.f_globals.get("__name__"), getattr(code, "co_qualname", code.co_name), code
+    owner = getattr(arg, "__self__", None)
+    module = getattr(arg, "__module__", None) or (type(owner).__module__ if owner is not None else None)
+    return module, getattr(arg, "__qualname__", getattr(arg, "__name__", "?")), arg
+
+
+def _public_name(module: str, qualname: str) -> str:
+    """'scipy.signal._signaltools' + 'correlate2d' -> 'scipy.signal.correlate2d'."""
+    parts = [p for p in module.split(".") if not p.startswith("_")]
+    return ".".join(parts + [qualname.split(".")[-1]])
+
+
+def _identity(fn: Any) -> Any:
+    fn = inspect.unwrap(fn)
+    return getattr(fn, "__code__", fn)
+
+
+def _callables_in(args: tuple, kwargs: dict) -> frozenset:
+    """The functions (and callable objects' __call__) the check hands to the learner's function."""
+    found = set()
+    for a in (*args, *kwargs.values()):
+        if _is_function(a):
+            found.add(_identity(a))
+        elif callable(a) and not isinstance(a, type):
+            found.add(_identity(type(a).__call__))
+    return frozenset(found)
+
+
+def _tripwired(fn: Callable, call: _Call) -> Callable:
+    """``fn`` run under a profiler that notes the first call of a forbidden function (a
+    profiler sees every call, so an alias or a wrapper of the forbidden function is caught too).
+    Functions in ``call.allowed`` may be called, and what they call in turn is not looked at."""
+    if not call.forbidden:
+        return fn
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        inside_allowed: list[Any] = []
+        given = call.allowed | _callables_in(args, kwargs)   # the check's own f may be called
+
+        def profiler(frame, event, arg):
+            if call.called is not None:
+                return
+            if event in ("return", "c_return", "c_exception"):
+                if inside_allowed and event == "return" and frame is inside_allowed[-1]:
+                    inside_allowed.pop()
+                return
+            if inside_allowed:
+                return
+            module, qualname, ident = _callee(event, frame, arg)
+            if ident in given:
+                if event == "call":
+                    inside_allowed.append(frame)
+                return
+            if _in(module, call.forbidden) and not _in(module, _NEVER_FORBIDDEN):
+                call.called = _public_name(module, qualname)
+
+        module = getattr(inspect.unwrap(fn), "__module__", None)
+        if _in(module, call.forbidden) and not _in(module, _NEVER_FORBIDDEN):
+            call.called = _public_name(module, getattr(fn, "__qualname__", getattr(fn, "__name__", "?")))
+        old = sys.getprofile()
+        sys.setprofile(profiler)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            sys.setprofile(old)
+
+    return run
+
+
+def _guarded(fn: Any, call: _Call) -> Any:
+    """``fn`` wrapped for one check: every call has the time limit and the tripwires; after one
+    call ran out of time, further calls fail at once (a checker that calls it again does not
+    wait again); what it raises is noted, so the message can say it was the learner's error."""
+    inner = _tripwired(fn, call)
 
     @functools.wraps(fn)
-    def limited(*args: Any, **kwargs: Any) -> Any:
-        if state["slow"] is not None:
-            raise state["slow"]
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if call.slow is not None:
+            raise call.slow
         try:
-            return call_with_time_limit(fn, *args, seconds=seconds, **kwargs)
+            return call_with_time_limit(inner, *args, seconds=call.seconds, **kwargs)
         except TimeLimitExceeded as e:
-            state["slow"] = e
+            call.slow = e
+            raise
+        except Exception as e:
+            call.raised.append(e)
             raise
 
-    limited.time_limit_state = state
-    return limited
+    return guarded
 
 
 def _is_function(x: Any) -> bool:
     return inspect.isroutine(x) or isinstance(x, functools.partial)
 
 
-def _limit_answer(answer: Any, seconds: float) -> Any:
+def _guard_answer(answer: Any, call: _Call) -> Any:
     """Wrap the learner's functions in ``answer`` (itself, or the items of a tuple or list)."""
     if _is_function(answer):
-        return _time_limited(answer, seconds)
+        return _guarded(answer, call)
     if type(answer) in (tuple, list) and any(_is_function(a) for a in answer):
-        return type(answer)(_time_limited(a, seconds) if _is_function(a) else a for a in answer)
+        return type(answer)(_guarded(a, call) if _is_function(a) else a for a in answer)
     return answer
-
-
-def _timed_out(answer: Any) -> TimeLimitExceeded | None:
-    parts = answer if isinstance(answer, tuple | list) else (answer,)
-    for part in parts:
-        state = getattr(part, "time_limit_state", None)
-        if isinstance(state, dict) and state.get("slow") is not None:
-            return state["slow"]
-    return None
 
 
 class _Hint:
@@ -306,65 +391,185 @@ def _fmt(v: Any) -> str:
         v = v.item()
     if isinstance(v, float):
         return f"{float(v):.6g}"
-    return repr(v)
+    r = repr(v)
+    return r if len(r) <= 60 else r[:57] + "..."
+
+
+def _is_tensor(x: Any) -> bool:
+    return type(x).__module__.startswith("torch") and hasattr(x, "detach")
+
+
+def _tensor_to_numpy(x: Any) -> tuple[np.ndarray, float]:
+    """A torch tensor as NumPy (detached, on the CPU) and the rounding unit of its dtype."""
+    x = x.detach().cpu()
+    eps = 0.0
+    if x.is_floating_point():
+        import torch
+
+        eps = float(torch.finfo(x.dtype).eps)
+        if x.dtype not in (torch.float16, torch.float32, torch.float64):
+            x = x.float()          # bfloat16 and friends have no NumPy dtype
+    return x.numpy(), eps
+
+
+def _eps(a: np.ndarray) -> float:
+    return float(np.finfo(a.dtype).eps) if a.dtype.kind == "f" else 0.0
+
+
+_NOT_NUMBERS = {"U": "text", "S": "bytes", "O": "Python objects", "c": "complex numbers",
+                "M": "dates", "m": "time spans", "V": "records"}
+
+
+def _as_array(x: Any, what: str) -> tuple[np.ndarray | None, float, str | None]:
+    """(array, rounding unit, None) for anything a learner may give as an array of numbers, else
+    (None, 0, the reason). Lists, tuples, NumPy arrays and scalars and torch tensors qualify;
+    text, complex numbers, dicts and other objects do not."""
+    eps = 0.0
+    if _is_tensor(x):
+        if x.is_complex():
+            return None, 0.0, f"{what} holds complex numbers; the answer is real"
+        x, eps = _tensor_to_numpy(x)
+    elif isinstance(x, np.ndarray | np.generic | list | tuple) or (
+            isinstance(x, numbers.Number) and not isinstance(x, complex)):
+        try:
+            x = np.asarray(x)
+        except (TypeError, ValueError):
+            return None, 0.0, f"{what} should be an array of numbers; its items do not form one"
+    else:
+        return None, 0.0, f"{what} should be an array of numbers, got {type(x).__name__}"
+    if x.dtype.kind in _NOT_NUMBERS:
+        return None, 0.0, f"{what} holds {_NOT_NUMBERS[x.dtype.kind]}, not numbers"
+    return x, max(eps, _eps(x)), None
+
+
+def _number(x: Any) -> tuple[bool, Any, float]:
+    """(True, the number, its rounding unit) for a real number in any form a learner may give
+    it: int, float, a NumPy scalar, a 0-d array, a 0-d torch tensor. Bools, text and complex
+    numbers are not numbers here."""
+    if isinstance(x, bool | np.bool_ | str | bytes | complex | np.complexfloating):
+        return False, None, 0.0
+    if _is_tensor(x):
+        if x.dim() != 0 or x.is_complex() or str(x.dtype) == "torch.bool":
+            return False, None, 0.0
+        x, eps = _tensor_to_numpy(x)
+        return True, x.item(), eps
+    if isinstance(x, np.ndarray):
+        if x.ndim != 0 or x.dtype.kind not in "iuf":
+            return False, None, 0.0
+        return True, x.item(), _eps(x)
+    if isinstance(x, np.generic):
+        return (x.dtype.kind in "iuf", x.item(), _eps(np.asarray(x)))
+    if isinstance(x, numbers.Real):
+        return True, x, float(np.finfo(float).eps) if isinstance(x, float) else 0.0
+    return False, None, 0.0
+
+
+# How many rounding units of the answer's precision two results may differ by: float32 code
+# sums products in another order than the float64 reference, and is right all the same.
+_ROUNDING_UNITS = 64
+
+
+def _tolerances(rtol: float, atol: float, eps: float, scale: float) -> tuple[float, float]:
+    if eps <= 1e-15:              # float64 or whole numbers: the exercise's own tolerances
+        return rtol, atol
+    slack = _ROUNDING_UNITS * eps
+    return max(rtol, slack), max(atol, slack * scale)
+
+
+def _positions(idx: np.ndarray, limit: int = 4) -> str:
+    def one(i: np.ndarray) -> str:
+        t = tuple(int(v) for v in i)
+        return str(t[0]) if len(t) == 1 else str(t)
+
+    shown = ", ".join(one(i) for i in idx[:limit])
+    return shown + (", ..." if len(idx) > limit else "")
+
+
+def _compare_arrays(got: Any, expected: np.ndarray, rtol: float, atol: float, what: str) -> str | None:
+    g, g_eps, why = _as_array(got, what)
+    if why:
+        return why
+    if g.shape != expected.shape:
+        return f"{what} has shape {g.shape}, expected shape {expected.shape}"
+    if expected.dtype == bool or g.dtype == bool:
+        if expected.dtype != g.dtype:
+            want = "True/False values" if expected.dtype == bool else "numbers, not True/False"
+            return f"{what} should hold {want}"
+        bad = g != expected
+    else:
+        e = expected.astype(float)
+        finite = np.abs(e[np.isfinite(e)])
+        scale = float(finite.max()) if finite.size else 1.0
+        rt, at = _tolerances(rtol, atol, max(g_eps, _eps(expected)), scale)
+        bad = ~np.isclose(g.astype(float), e, rtol=rt, atol=at, equal_nan=True)
+    if not bad.any():
+        return None
+    idx = np.argwhere(bad)
+    n = int(bad.sum())
+    where = (f"every one of its {bad.size} entries is wrong" if n == bad.size else
+             f"{n} of its {bad.size} entries {'is' if n == 1 else 'are'} wrong, at index "
+             f"{_positions(idx)}")
+    if expected.dtype != bool:
+        gb, eb = g[bad].astype(float), expected[bad].astype(float)
+        if np.any(eb != 0) and np.allclose(gb, -eb, rtol=1e-3, atol=1e-9):
+            return f"{what}: {where}; there the sign is the opposite of the right one"
+        if np.isnan(gb).any():
+            return f"{what}: {where}; some of them are NaN"
+    return f"{what}: {where}"
+
+
+def numeric_array(answer: Any, what: str = "your answer") -> np.ndarray:
+    """``answer`` as a NumPy array of real numbers (from a list, a tuple, an array or a torch
+    tensor), for checkers; raises :class:`Incorrect` naming what is wrong with it otherwise
+    (text, complex numbers, a dict, ...)."""
+    array, _, why = _as_array(answer, what)
+    if why:
+        raise Incorrect(why)
+    return array
 
 
 def compare(got: Any, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8,
             what: str = "your answer") -> str | None:
     """Compare ``got`` with ``expected``; return ``None`` if they match, else the reason.
 
-    Arrays are compared by shape, then values (``numpy.allclose``), and the reason names the
-    first wrong position. Numbers are compared with the same tolerances; sequences, mappings
-    and other objects element by element or with ``==``.
+    Strict where it must be, lenient where the learner is right:
+
+    * numbers: int, float, NumPy scalars, 0-d arrays and 0-d torch tensors all count; a whole
+      number given as a float (``354.0``) equals the int; bools, text and complex numbers do not;
+    * arrays: lists, tuples, NumPy arrays and torch tensors (detached, any dtype) are compared
+      by shape, then values; text, complex and object arrays are refused;
+    * tolerances follow the precision of the answer: a float32 result may differ from the
+      float64 reference by float32 rounding; NaN equals NaN;
+    * sequences, dicts and text element by element (text ignores case and outer spaces); other
+      objects with ``==``, and only with an object of the same type.
+
+    The reason says where and how the answer is wrong (type, shape, which entries, a flipped
+    sign) but never prints the expected value, so it cannot be read off by trial and error.
     """
     if isinstance(expected, np.ndarray) or _is_tensor(expected):
-        expected = _to_numpy(expected)
-        if _is_tensor(got):
-            got = _to_numpy(got)
-        if not isinstance(got, np.ndarray):
-            if isinstance(got, list | tuple | numbers.Number):
-                try:
-                    got = np.asarray(got, dtype=float)
-                except (TypeError, ValueError):
-                    return f"{what} should be an array like {_shape_desc(expected)}, got {type(got).__name__}"
-            else:
-                return f"{what} should be a NumPy array, got {type(got).__name__}"
-        if got.shape != expected.shape:
-            return f"{what} has shape {got.shape}, expected shape {expected.shape}"
-        if expected.dtype == bool or got.dtype == bool:
-            bad = got != expected
-        else:
-            try:
-                g = got.astype(float)
-            except (TypeError, ValueError):
-                return f"{what} holds values that are not numbers (dtype {got.dtype})"
-            e = expected.astype(float)
-            bad = ~np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
-        if bad.any():
-            idx = tuple(int(i) for i in np.argwhere(bad)[0])
-            pos = idx if len(idx) != 1 else idx[0]
-            n = int(bad.sum())
-            return (f"{what} differs at {n} of {bad.size} positions; the first is index {pos}: "
-                    f"got {_fmt(got[idx])}, expected {_fmt(expected[idx])}")
-        return None
-    if isinstance(expected, bool):
-        if got is not True and got is not False and not isinstance(got, np.bool_):
-            return f"{what} should be True or False, got {_fmt(got)}"
-        return None if bool(got) == expected else f"{what} is {got}, which is not right"
+        expected = _tensor_to_numpy(expected)[0] if _is_tensor(expected) else expected
+        return _compare_arrays(got, expected, rtol, atol, what)
+    if isinstance(expected, bool | np.bool_):
+        if isinstance(got, np.ndarray) and got.shape == () and got.dtype == bool:
+            got = bool(got)
+        if not isinstance(got, bool | np.bool_):
+            return f"{what} should be True or False, got {type(got).__name__} {_fmt(got)}"
+        return None if bool(got) == bool(expected) else f"{what} is {bool(got)}, which is not right"
     if isinstance(expected, numbers.Number):
-        if _is_tensor(got) or isinstance(got, np.ndarray):
-            arr = _to_numpy(got)
-            if arr.size != 1:
-                return f"{what} should be a single number, got an array of shape {arr.shape}"
-            got = arr.item()
-        if not isinstance(got, numbers.Number) or isinstance(got, bool):
+        ok, value, eps = _number(got)
+        if not ok:
+            if isinstance(got, np.ndarray) or _is_tensor(got):
+                return f"{what} should be a single number, got an array of shape {tuple(got.shape)}"
             return f"{what} should be a number, got {type(got).__name__} {_fmt(got)}"
-        if isinstance(expected, numbers.Integral) and not isinstance(got, numbers.Integral):
-            if float(got) != float(expected) and not math.isclose(float(got), float(expected)):
-                return f"{what} is {_fmt(got)}, expected a whole number"
-        if not math.isclose(float(got), float(expected), rel_tol=rtol, abs_tol=atol):
-            return f"{what} is {_fmt(got)}, which is not right"
-        return None
+        v, e = float(value), float(expected)
+        if math.isnan(e) or math.isnan(v):
+            return None if math.isnan(e) and math.isnan(v) else f"{what} is {_fmt(value)}, which is not right"
+        rt, at = _tolerances(rtol, atol, eps, abs(e))
+        if math.isclose(v, e, rel_tol=rt, abs_tol=at):
+            return None
+        if isinstance(expected, numbers.Integral) and not v.is_integer():
+            return f"{what} is {_fmt(value)}; the answer is a whole number"
+        return f"{what} is {_fmt(value)}, which is not right"
     if isinstance(expected, Mapping):
         if not isinstance(got, Mapping):
             return f"{what} should be a dict, got {type(got).__name__}"
@@ -377,11 +582,13 @@ def compare(got: Any, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8,
                 return why
         return None
     if isinstance(expected, Sequence) and not isinstance(expected, str):
+        if isinstance(got, np.ndarray) and got.ndim >= 1:
+            got = list(got)
+        elif _is_tensor(got) and got.dim() >= 1:
+            got = list(_tensor_to_numpy(got)[0])
         if not isinstance(got, Sequence) or isinstance(got, str):
-            if isinstance(got, np.ndarray):
-                got = got.tolist()
-            else:
-                return f"{what} should be a {type(expected).__name__} of {len(expected)} items, got {type(got).__name__}"
+            return (f"{what} should be a {type(expected).__name__} of {len(expected)} items, "
+                    f"got {type(got).__name__}")
         if len(got) != len(expected):
             return f"{what} has {len(got)} items, expected {len(expected)}"
         for k, (g, e) in enumerate(zip(got, expected)):
@@ -395,37 +602,57 @@ def compare(got: Any, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8,
         if got.strip().lower() != expected.strip().lower():
             return f"{what} is {got!r}, which is not right"
         return None
+    if not isinstance(got, type(expected)):
+        return f"{what} should be a {type(expected).__name__}, got {type(got).__name__}"
     try:
-        same = got == expected
-        same = bool(np.all(same))
+        same = bool(np.all(expected == got))
     except Exception:  # noqa: BLE001 - any comparison failure means "not equal"
         same = False
     return None if same else f"{what} is {_fmt(got)}, which is not right"
 
 
-def _is_tensor(x: Any) -> bool:
-    return type(x).__module__.startswith("torch") and hasattr(x, "detach")
-
-
-def _to_numpy(x: Any) -> np.ndarray:
-    if _is_tensor(x):
-        return x.detach().cpu().numpy()
-    return np.asarray(x)
-
-
-def _shape_desc(a: np.ndarray) -> str:
-    return f"of shape {a.shape}"
-
-
 def _call_repr(args: tuple, kwargs: dict) -> str:
     def short(v: Any) -> str:
         if isinstance(v, np.ndarray):
-            return f"array of shape {v.shape}"
+            return f"{v.dtype} array of shape {v.shape}"
         r = repr(v)
         return r if len(r) <= 40 else r[:37] + "..."
 
     parts = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
     return ", ".join(parts)
+
+
+def _is_module(x: Any) -> bool:
+    return type(x).__module__.startswith("torch") and hasattr(x, "state_dict")
+
+
+def _changed(before: Any, after: Any) -> bool:
+    """True if the learner's function changed an array or a torch module it was given."""
+    if _is_module(before):
+        import torch
+
+        new = after.state_dict()
+        return any(not torch.equal(v, new[k]) for k, v in before.state_dict().items())
+    if isinstance(before, np.ndarray):
+        return not (isinstance(after, np.ndarray) and after.shape == before.shape
+                    and np.array_equal(after, before, equal_nan=True))
+    if isinstance(before, tuple | list):
+        return any(_changed(b, a) for b, a in zip(before, after))
+    if isinstance(before, dict):
+        return any(_changed(v, after.get(k)) for k, v in before.items())
+    return False
+
+
+def _argument_names(fn: Any, args: tuple, kwargs: dict) -> list[str]:
+    try:
+        bound = inspect.signature(inspect.unwrap(fn)).bind(*args, **kwargs)
+        return list(bound.arguments)
+    except (TypeError, ValueError):
+        return [f"argument {k + 1}" for k in range(len(args))] + list(kwargs)
+
+
+#: Every exercise forbids calling the exercise sets' own reference answers.
+ALWAYS_FORBIDDEN = ("course_lib.exercise_sets",)
 
 
 class Exercise:
@@ -435,17 +662,25 @@ class Exercise:
         name: short label shown in every message, e.g. ``"Exercise 1"``.
         expected: the right value (number, array, tensor, sequence, dict, str, bool).
         reference: a reference function; the learner's function is called on ``cases`` and
-            its results compared with the reference's.
+            its results compared with the reference's (and its array arguments must come back
+            unchanged).
         cases: arguments for ``reference``: a list of tuples (positional arguments) or of
             ``(args_tuple, kwargs_dict)`` pairs.
         checker: ``checker(answer)`` raises :class:`Incorrect` ``("reason")`` when the answer is
-            wrong; use it when there is more than one right answer.
-        hints: shown one at a time by ``hint()``.
+            wrong and returns None when it is right; use it when there is more than one right
+            answer. :func:`known_mistakes`, :func:`function_slips` and :func:`reference_slips`
+            make checkers that name the usual mistakes.
+        hints: shown one at a time by ``hint()``, from the idea to nearly the code.
         solution: the worked solution (code as text), shown by ``solution()``.
-        rtol, atol: tolerances for numbers and arrays.
+        rtol, atol: tolerances for numbers and arrays (widened for float32 answers).
         points: what the exercise is worth when graded (nbgrader), a whole number.
         time_limit: seconds one call of the learner's function may take (default
             :data:`TIME_LIMIT`).
+        forbidden: modules (``"scipy"``, ``"course_lib.conv"``) or packages whose functions the
+            learner's function must not call, directly or through a wrapper, while it is
+            checked. :data:`ALWAYS_FORBIDDEN` is added.
+        allowed: functions that the learner may call although their module is forbidden
+            (e.g. ``conv.pad2d``).
 
     Example:
         >>> q = Exercise("demo", expected=4, hints=["2 + 2"], solution="answer = 2 + 2")
@@ -458,15 +693,18 @@ class Exercise:
     """
 
     def __init__(self, name: str, *, expected: Any = None, reference: Callable | None = None,
-                 cases: Sequence | None = None, checker: Callable[[Any], Any] | None = None,
+                 cases: Sequence | None = None, checker: Callable[[Any], None] | None = None,
                  hints: Sequence[str] = (), solution: str = "", rtol: float = 1e-5,
-                 atol: float = 1e-8, points: int = 1, time_limit: float | None = None):
+                 atol: float = 1e-8, points: int = 1, time_limit: float | None = None,
+                 forbidden: Sequence[str] = (), allowed: Sequence[Callable] = ()):
         if not isinstance(name, str) or not name:
             raise TypeError(f"name must be a non-empty str, got {name!r}")
         if isinstance(points, bool) or not isinstance(points, numbers.Integral) or points < 0:
             raise ValueError(f"points must be a whole number >= 0, got {points!r}")
         if time_limit is not None and not (isinstance(time_limit, numbers.Real) and time_limit > 0):
             raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+        if isinstance(forbidden, str) or not all(isinstance(f, str) for f in forbidden):
+            raise TypeError(f"forbidden must be a sequence of module names, got {forbidden!r}")
         modes = sum(x is not None for x in (expected, reference, checker))
         if modes != 1:
             raise ValueError("give exactly one of expected=, reference= (with cases=) or checker=; "
@@ -483,6 +721,8 @@ class Exercise:
         self.rtol, self.atol = rtol, atol
         self.points = int(points)
         self.time_limit = time_limit
+        self.forbidden = tuple(forbidden) + ALWAYS_FORBIDDEN
+        self.allowed = frozenset(_identity(f) for f in allowed)
         self._next_hint = 0
 
     @staticmethod
@@ -498,35 +738,46 @@ class Exercise:
         return Result(self.name, status, message)
 
     def check(self, answer: Any = ..., *, time_limit: float | None = None) -> Result:
-        """Judge ``answer``; never raises, and gives up on a function of the learner's that does
+        """Judge ``answer``. Never raises; gives up on a function of the learner's that does
         not return within ``time_limit`` seconds per call (default: the exercise's, else
-        :data:`TIME_LIMIT`)."""
+        :data:`TIME_LIMIT`), and refuses one that calls a forbidden function."""
         seconds = time_limit or self.time_limit or TIME_LIMIT
         if _is_placeholder(answer):
             return self._result(NOT_ATTEMPTED,
                                 "replace the placeholder (...) with your answer, then run the cell again")
-        limited = _limit_answer(answer, seconds)
+        call = _Call(seconds, self.forbidden, self.allowed)
         try:
-            return self._judge(limited, seconds)
+            result = self._judge(_guard_answer(answer, call))
         except NotImplementedError:
             return self._result(NOT_ATTEMPTED, "your code still raises NotImplementedError: "
                                                "fill in the part marked 'YOUR CODE HERE'")
-        except TimeLimitExceeded as e:
-            return self._result(INCORRECT, f"your function {e}")
+        except Incorrect as e:
+            result = self._result(INCORRECT, str(e) or "that is not right yet")
         except Exception as e:  # noqa: BLE001 - whatever the answer is, check() reports, never raises
-            slow = _timed_out(limited)
-            if slow is not None:
-                return self._result(INCORRECT, f"your function {slow}")
-            return self._result(INCORRECT, f"this answer could not be checked: "
-                                           f"{type(e).__name__}: {e}")
+            if call.slow is not None:
+                result = self._result(INCORRECT, f"your function {call.slow}")
+            elif any(e is r for r in call.raised):
+                result = self._result(INCORRECT, f"your function raised {type(e).__name__}: {e}")
+            else:
+                result = self._result(INCORRECT, f"this answer could not be checked: "
+                                                 f"{type(e).__name__}: {e}")
+        if call.called is not None:
+            return self._result(INCORRECT, f"this exercise asks you to write it without calling "
+                                           f"{call.called}")
+        return result
 
-    def _judge(self, answer: Any, seconds: float) -> Result:
+    def _judge(self, answer: Any) -> Result:
         if self.checker is not None:
-            return self._check_with_checker(answer)
+            if self.checker(answer) is not None:
+                raise TypeError(f"the checker of {self.name!r} returned a value; a checker "
+                                "raises Incorrect or returns None")
+            return self._result(CORRECT, getattr(self.checker, "passed", "well done."))
         if self.reference is not None:
             return self._check_function(answer)
         why = compare(answer, self.expected, rtol=self.rtol, atol=self.atol)
-        return self._result(CORRECT, "well done.") if why is None else self._result(INCORRECT, why)
+        if why is not None:
+            raise Incorrect(why)
+        return self._result(CORRECT, "well done.")
 
     def assert_correct(self, answer: Any = ..., **kwargs: Any) -> None:
         """Judge ``answer`` as :meth:`check` does (same keyword arguments); return None when it
@@ -541,40 +792,31 @@ class Exercise:
         prefix = "not attempted yet" if result.status == NOT_ATTEMPTED else "not yet"
         raise Incorrect(f"{prefix}: {result.message}")
 
-    def _check_with_checker(self, answer: Any) -> Result:
-        try:
-            reason = self.checker(answer)
-        except (NotImplementedError, TimeLimitExceeded):
-            raise
-        except AssertionError as e:
-            return self._result(INCORRECT, str(e) or "that is not right yet")
-        except Exception as e:  # noqa: BLE001 - report the learner's error, never raise it
-            return self._result(INCORRECT, f"checking raised {type(e).__name__}: {e}")
-        if isinstance(reason, str) and reason:
-            return self._result(INCORRECT, reason)
-        if reason is False:
-            return self._result(INCORRECT, "that is not right yet")
-        return self._result(CORRECT, "well done.")
-
     def _check_function(self, fn: Any) -> Result:
         if not callable(fn):
-            return self._result(INCORRECT, f"expected a function, got {type(fn).__name__}")
+            raise Incorrect(f"expected a function, got {type(fn).__name__}")
         for k, (args, kwargs) in enumerate(self.cases, start=1):
-            call = f"{getattr(fn, '__name__', 'your function')}({_call_repr(args, kwargs)})"
+            test = f"test {k} of {len(self.cases)}: {getattr(fn, '__name__', 'your function')}" \
+                   f"({_call_repr(args, kwargs)})"
             want = self.reference(*_copy(args), **_copy(kwargs))
+            mine_args, mine_kwargs = _copy(args), _copy(kwargs)
             try:
-                got = fn(*_copy(args), **_copy(kwargs))
+                got = fn(*mine_args, **mine_kwargs)
             except (NotImplementedError, TimeLimitExceeded):
                 raise
             except Exception as e:  # noqa: BLE001 - report, never raise into the notebook
-                return self._result(INCORRECT, f"test {k} of {len(self.cases)}: {call} raised "
-                                               f"{type(e).__name__}: {e}")
+                raise Incorrect(f"{test} raised {type(e).__name__}: {e}") from None
+            names = _argument_names(fn, args, kwargs)
+            for name, before, after in zip(names, (*args, *kwargs.values()),
+                                           (*mine_args, *mine_kwargs.values())):
+                if _changed(before, after):
+                    raise Incorrect(f"{test} changed its argument {name} in place; leave the "
+                                    "inputs as they are (work on a copy, or build a new array)")
             if got is None and want is not None:
-                return self._result(INCORRECT, f"test {k} of {len(self.cases)}: {call} returned "
-                                               "None; did you forget `return`?")
+                raise Incorrect(f"{test} returned None; did you forget `return`?")
             why = compare(got, want, rtol=self.rtol, atol=self.atol, what="the result")
             if why:
-                return self._result(INCORRECT, f"test {k} of {len(self.cases)}: {call}: {why}")
+                raise Incorrect(f"{test}: {why}")
         return self._result(CORRECT, f"all {len(self.cases)} tests pass.")
 
     def hint(self) -> _Hint:
@@ -594,9 +836,13 @@ class Exercise:
 
 
 def _copy(obj: Any) -> Any:
-    """Copy array arguments so a learner's in-place change cannot spoil the reference."""
+    """Copy array and module arguments so a learner's in-place change cannot spoil the reference."""
     if isinstance(obj, np.ndarray):
         return obj.copy()
+    if _is_module(obj):
+        import copy
+
+        return copy.deepcopy(obj)
     if isinstance(obj, tuple):
         return tuple(_copy(o) for o in obj)
     if isinstance(obj, list):
@@ -614,7 +860,7 @@ def known_mistakes(expected: Any, mistakes: Sequence[tuple[Any, str]], *, rtol: 
     Right when the answer equals ``expected`` (to ``rtol``/``atol``, as :func:`compare`). When it
     equals one of the known wrong answers instead (to ``mistake_rtol``/``mistake_atol``, by
     default the same tolerances: a learner may round a wrong fraction more loosely), the check
-    says which mistake gives it; otherwise it gives :func:`compare`'s reason.
+    raises :class:`Incorrect` saying which mistake gives it; otherwise with :func:`compare`'s reason.
 
     Args:
         expected: the right answer.
@@ -634,14 +880,14 @@ def known_mistakes(expected: Any, mistakes: Sequence[tuple[Any, str]], *, rtol: 
             return
         for wrong, explanation in mistakes:
             if compare(answer, wrong, rtol=m_rtol, atol=m_atol) is None:
-                raise AssertionError(explanation)
-        raise AssertionError(why)
+                raise Incorrect(explanation)
+        raise Incorrect(why)
 
     return check
 
 
 def function_slips(inner: Exercise, slips: Sequence[tuple[Callable[[Any], bool], str]]
-                   ) -> Callable[[Any], str | None]:
+                   ) -> Callable[[Any], None]:
     """A checker for a function exercise that names the usual mistake.
 
     ``inner`` is the plain exercise (``reference=`` and ``cases=``); when the learner's function
@@ -649,25 +895,28 @@ def function_slips(inner: Exercise, slips: Sequence[tuple[Callable[[Any], bool],
     True when ``fn`` makes that mistake (a detector that raises counts as False), and the first
     match's explanation is the reason. Otherwise the reason is ``inner``'s.
     """
-    def check(fn: Any) -> str | None:
+    def check(fn: Any) -> None:
         result = inner.check(fn)
         if result.status == NOT_ATTEMPTED:
             raise NotImplementedError  # reported as "not attempted" by the outer exercise
         if result.correct:
-            return None
+            return
         for detect, explanation in slips:
             try:
                 if detect(fn):
-                    return explanation
+                    raise Incorrect(explanation)
+            except Incorrect:
+                raise
             except Exception:  # noqa: BLE001 - a detector must never raise into the notebook
                 pass
-        return result.message
+        raise Incorrect(result.message)
 
+    check.passed = f"all {len(inner.cases)} tests pass." if inner.cases else "well done."
     return check
 
 
 def reference_slips(inner: Exercise, slips: Sequence[tuple[Callable, str]]
-                    ) -> Callable[[Any], str | None]:
+                    ) -> Callable[[Any], None]:
     """Like :func:`function_slips`, with each mistake given as a wrong reference function: the
     learner's function makes that mistake when it gives the wrong function's results on every
     case of ``inner``."""

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Exercise, compare
+from course_lib.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Exercise, Incorrect, compare
 
 
 def test_value_exercise_three_outcomes():
@@ -15,8 +15,8 @@ def test_value_exercise_three_outcomes():
     assert q.check([[4, 8], [9, 5]]).status == CORRECT
     assert q.check(torch.tensor([[4, 8], [9, 5]])).status == CORRECT
     r = q.check(np.array([[4, 8], [9, 6]]))
-    assert r.status == INCORRECT and "(1, 1)" in r.message and "got 6" in r.message
-    assert "expected 5" in r.message and not r
+    assert r.status == INCORRECT and "1 of its 4 entries is wrong, at index (1, 1)" in r.message
+    assert "5" not in r.message and not r          # where, not what: the answer is not given away
     r = q.check(np.zeros((3, 2)))
     assert r.status == INCORRECT and "shape (3, 2)" in r.message and "(2, 2)" in r.message
     r = q.check("four")
@@ -65,18 +65,37 @@ def test_reference_sees_unchanged_inputs():
     assert not q.check(mutating).correct
 
 
-def test_checker_exercise():
+def test_checker_exercise_one_way_to_say_wrong():
     def must_be_even(a):
-        assert a % 2 == 0, f"{a} is odd"
+        if a % 2:
+            raise Incorrect(f"{a} is odd")
 
     q = Exercise("c", checker=must_be_even)
     assert q.check(4).correct
     r = q.check(3)
-    assert r.status == INCORRECT and r.message.startswith("3 is odd")
+    assert r.status == INCORRECT and r.message == "3 is odd"
     r = q.check("x")
-    assert r.status == INCORRECT and "TypeError" in r.message
-    assert Exercise("c", checker=lambda a: "too big" if a > 1 else None).check(5).message == "too big"
+    assert r.status == INCORRECT and "could not be checked: TypeError" in r.message
+    # a checker that returns a reason instead of raising is a bug of the exercise, never "correct"
+    r = Exercise("c", checker=lambda a: "too big").check(5)
+    assert r.status == INCORRECT and "raises Incorrect" in r.message
+    # a bare assert (stripped by python -O) is not a verdict either
+    def asserts(a):
+        assert a == 1, "not one"
+    assert "could not be checked: AssertionError" in Exercise("c", checker=asserts).check(2).message
 
+
+def test_the_learners_own_errors_are_named_as_theirs():
+    def checker(fn):
+        if fn(1) != 2:
+            raise Incorrect("fn(1) should be 2")
+
+    def learner(x):
+        assert x > 5, "x is small"     # the learner's own assert: their error, not a verdict
+        return 2 * x
+
+    r = Exercise("c", checker=checker).check(learner)
+    assert r.status == INCORRECT and r.message.startswith("your function raised AssertionError: x is small")
 
 def test_hints_cycle_and_solution():
     q = Exercise("h", expected=1, hints=["one", "two"], solution="    answer = 1\n")
@@ -106,6 +125,109 @@ def test_compare_tolerances_and_nan():
     assert compare(np.array([1.0, np.nan]), np.array([1.0 + 1e-9, np.nan])) is None
     assert compare(np.array([1.0]), np.array([1.1])) is not None
     assert compare(np.array([True, False]), np.array([True, True])) is not None
+    assert compare(float("nan"), float("nan")) is None
+    assert compare(float("nan"), 1.0) is not None and compare(1.0, float("nan")) is not None
+    assert "NaN" in compare(np.array([1.0, np.nan]), np.array([1.0, 2.0]))
+
+
+def test_compare_is_strict_where_it_must_be():
+    # text, complex numbers, dicts and objects are never numbers
+    assert "text" in compare(["0.762", "0.363"], np.array([0.762, 0.363]))
+    assert "should be a number" in compare("3", 3)
+    assert "complex" in compare(np.array([1.0 + 1e-3j, 2.0]), np.array([1.0, 2.0]))
+    assert "complex" in compare(torch.tensor([1.0 + 1j]), np.array([1.0]))
+    assert "should be a number" in compare(3 + 0j, 3)
+    assert "should be a number" in compare({"a": 3}, 3)
+    assert compare(object(), np.array([1.0])) is not None
+    assert compare(True, 1) is not None and compare(1, True) is not None
+    assert "True/False" in compare(np.array([1, 0]), np.array([True, False]))
+
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+
+    assert compare(AlwaysEqual(), (1, 2)) is not None
+    assert compare(AlwaysEqual(), Exercise) is not None
+
+
+def test_compare_is_lenient_where_the_learner_is_right():
+    for number in (354, 354.0, np.int64(354), np.float32(354), np.array(354), np.array(354.0),
+                   torch.tensor(354), torch.tensor(354.0, dtype=torch.float16)):
+        assert compare(number, 354) is None, number
+    assert "whole number" in compare(354.5, 354)
+    assert compare(np.array([354, 354]), (354, 354)) is None
+    assert compare(torch.tensor([1.0, 2.0], requires_grad=True) * 1, np.array([1.0, 2.0])) is None
+    assert compare(torch.tensor([1.0, 2.0], dtype=torch.bfloat16), np.array([1.0, 2.0])) is None
+    # float32 answers within float32 rounding of the float64 reference, not beyond
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((50, 50)), rng.standard_normal((50, 50))
+    want = a @ b
+    assert compare((a.astype(np.float32) @ b.astype(np.float32)), want) is None
+    assert compare(want.astype(np.float32) * (1 + 1e-3), want) is not None
+    assert compare(want * (1 + 1e-6), want, rtol=1e-8) is not None     # float64 keeps its rtol
+
+
+def test_messages_say_where_and_how_not_what():
+    want = np.array([[2.0, -10.0], [-1.0, 5.0]])
+    msg = compare(-want, want)
+    assert "sign is the opposite" in msg and "10" not in msg
+    msg = compare(np.zeros((2, 2)), want)
+    assert "every one of its 4 entries" in msg and "-1" not in msg
+    assert "7" not in compare(5, 7)
+
+
+def test_function_exercise_detects_side_effects_and_defaults():
+    q = Exercise("f", reference=lambda x, scale=2: x * scale, cases=[((np.arange(3.0),), {}),
+                                                                    ((np.ones(2),), {"scale": 3})])
+    assert q.check(lambda x, scale=2: x * scale).correct
+
+    def doubles_in_place(x, scale=2):
+        x *= scale
+        return x
+
+    r = q.check(doubles_in_place)
+    assert r.status == INCORRECT and "changed its argument x in place" in r.message
+    r = q.check(lambda x, scale: x * scale)        # the default is part of the exercise
+    assert r.status == INCORRECT and "raised TypeError" in r.message
+
+
+def test_forbidden_functions_are_caught_however_they_are_called():
+    import scipy.signal
+
+    from course_lib import conv
+
+    q = Exercise("c", reference=conv.correlate2d, cases=[(np.arange(16.0).reshape(4, 4), np.ones((2, 3)))],
+                 forbidden=("course_lib.conv", "scipy", "torch"), allowed=(conv.pad2d,))
+    alias = conv.correlate2d
+
+    def wrapped(image, kernel):
+        return alias(image, kernel)
+
+    def via_torch(image, kernel):
+        t = torch.nn.functional.conv2d(torch.tensor(image)[None, None], torch.tensor(kernel)[None, None])
+        return t[0, 0].numpy()
+
+    def honest(image, kernel):
+        windows = np.lib.stride_tricks.sliding_window_view(conv.pad2d(image, 0), kernel.shape)
+        return np.einsum("ijkl,kl->ij", windows, kernel)
+
+    for answer, name in ((conv.correlate2d, "course_lib.conv.correlate2d"), (wrapped, "course_lib.conv.correlate2d"),
+                         (lambda i, k: scipy.signal.correlate2d(i, k, "valid"), "scipy.signal.correlate2d"),
+                         (via_torch, "torch.")):
+        r = q.check(answer)
+        assert r.status == INCORRECT and f"without calling {name}" in r.message, r
+    assert q.check(honest).correct                  # an allowed helper of a forbidden module
+    assert "without calling" not in Exercise("c", reference=conv.correlate2d, cases=q.cases).check(wrapped).message
+
+
+def test_a_tripwire_and_a_time_limit_leave_no_trace():
+    import json
+    import sys
+
+    q = Exercise("c", reference=abs, cases=[(-1,)], forbidden=("json",))
+    assert "without calling json.dumps" in q.check(lambda x: json.loads(json.dumps(abs(x)))).message
+    assert sys.getprofile() is None
+    assert q.check(lambda x: -x if x < 0 else x).correct
 
 
 def test_known_mistakes_names_the_mistake_and_its_tolerances():

@@ -305,7 +305,7 @@ def test_trace_needs_a_step():
 def _solution_scope(q):
     from course_lib.exercise_sets import lesson02
 
-    scope = {**vars(lesson02), "np": np, "torch": torch, "ex": lesson02}
+    scope = {**vars(lesson02), "np": np, "torch": torch, "ex": lesson02, "__name__": "__main__"}
     exec(q.solution().text, scope)
     return scope
 
@@ -372,8 +372,13 @@ def test_lesson02_q3_forget_weight():
 
     wrong = q3.check(input_gate)
     assert wrong.status == "incorrect" and "rows 0:H, PyTorch's input gate" in wrong.message
-    output = q3.check(lambda lstm: LSTMParams.from_torch(lstm).W_o)
-    assert "rows 3H:4H, PyTorch's output gate" in output.message
+    def output_gate(lstm):  # last block: the output gate
+        H = lstm.hidden_size
+        return np.concatenate([lstm.weight_hh_l0.detach().numpy()[3 * H:],
+                               lstm.weight_ih_l0.detach().numpy()[3 * H:]], axis=1)
+
+    assert "rows 3H:4H, PyTorch's output gate" in q3.check(output_gate).message
+    assert "without calling" in q3.check(lambda lstm: LSTMParams.from_torch(lstm).W_f).message
 
     def x_columns_first(lstm):
         W, H = _solution_scope(q3)["my_forget_weight"](lstm), lstm.hidden_size

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv
-from course_lib.exercises import Exercise, function_slips
+from course_lib.exercises import Exercise, Incorrect, compare, function_slips
 
 
 def _cases(seed: int = 0):
@@ -31,6 +31,15 @@ def _cases(seed: int = 0):
 
 
 FORWARD_CASES = [((x, w, b), {"stride": s, "padding": p}) for x, w, b, s, p in _cases(0)]
+# each default once: bias=None given and left out, stride and padding left out
+_x, _w, _b, _, _ = next(_cases(4))
+FORWARD_CASES += [((_x, _w), {}), ((_x, _w, None), {"stride": 2, "padding": 1}),
+                  ((_x.astype(np.float32), _w.astype(np.float32), _b.astype(np.float32)), {"padding": 1})]
+
+#: What a learner's layer may call: the sizes and the padding it is given; not the layer itself,
+#: nor PyTorch's or SciPy's.
+_ALLOWED = (conv.conv_output_size, conv.pad2d)
+_FORBIDDEN = ("course_lib.conv", "torch", "scipy")
 
 
 def _backward_case(x, w, s, p, seed):
@@ -50,6 +59,19 @@ def _matches(fn, want) -> bool:
     return got.shape == want.shape and np.allclose(got, want)
 
 
+def _matches_none(fn) -> bool:
+    try:
+        got = np.asarray(fn(_SLIP_X, _SLIP_W, None, stride=1, padding=0))
+    except Exception:  # noqa: BLE001 - failing is what this detects
+        return False
+    return compare(got, conv.conv2d(_SLIP_X, _SLIP_W)) is None
+
+
+def _matches_strided(fn) -> bool:
+    x, w, b, s, p = _SLIP_LAYERS[2]
+    return compare(fn(x, w, b, stride=s, padding=p), conv.conv2d(x, w, b, stride=s, padding=p)) is None
+
+
 forward = Exercise(
     "A1.1 conv2d forward",
     checker=function_slips(
@@ -59,7 +81,14 @@ forward = Exercise(
           "PyTorch's, computes cross-correlation: w[k, c, m, l] meets x_pad[..., i*sh + m, j*sw + l]"),
          (lambda fn: _matches(fn, conv.conv2d(_SLIP_X, _SLIP_W)),
           "right except for the bias: add bias[k] to every output of filter k "
-          "(bias[None, :, None, None] broadcasts it)")]),
+          "(bias[None, :, None, None] broadcasts it)"),
+         (lambda fn: _matches(fn, conv.conv2d(_SLIP_X, _SLIP_W, _SLIP_B)) and not _matches_none(fn),
+          "your layer fails when bias=None, its default: add the bias only when it is given"),
+         (lambda fn: _matches(fn, conv.conv2d(_SLIP_X, _SLIP_W, _SLIP_B)) and not _matches_strided(fn),
+          "right for stride 1; with a stride, output (i, j) reads the window that starts at row "
+          "i * s_h and column j * s_w")]),
+    forbidden=_FORBIDDEN,
+    allowed=_ALLOWED,
     hints=[
         "Pad x first with np.pad on the last two axes only: pad_width ((0,0), (0,0), (ph,ph), (pw,pw)).",
         "Loop over the kernel offsets (m, l) only: for each, the slice xp[:, :, m:m+sh*Ho:sh, l:l+sw*Wo:sw] "
@@ -106,6 +135,8 @@ backward = Exercise(
         Exercise("A1.2", reference=conv.conv2d_backward, cases=BACKWARD_CASES),
         [(_only_wrong(n), f"the other two gradients are right, {n} is not: {why}")
          for n, why in _GRAD_ADVICE.items()]),
+    forbidden=_FORBIDDEN,
+    allowed=_ALLOWED,
     hints=[
         "dbias[k] sums dout over everything but k: dout.sum(axis=(0, 2, 3)).",
         "Each kernel offset (m, l) saw the slice patch = xp[:, :, m:m+sh*Ho:sh, l:l+sw*Wo:sw]: "
@@ -131,6 +162,8 @@ backward = Exercise(
 def _torch_agrees(functions) -> None:
     import torch
 
+    if not isinstance(functions, tuple | list) or len(functions) != 2 or not all(map(callable, functions)):
+        raise Incorrect("pass a pair of functions: (my_conv2d, my_conv2d_backward)")
     my_forward, my_backward = functions
     for k, (x, w, b, s, p) in enumerate(_cases(2), start=1):
         xt = torch.tensor(x, requires_grad=True)
@@ -139,19 +172,24 @@ def _torch_agrees(functions) -> None:
         out = torch.nn.functional.conv2d(xt, wt, bt, stride=s, padding=p)
         dout = np.random.default_rng(k).standard_normal(tuple(out.shape))
         out.backward(torch.tensor(dout))
-        mine = my_forward(x, w, b, stride=s, padding=p)
-        assert np.allclose(mine, out.detach().numpy(), atol=1e-8), (
-            f"layer {k}: your forward pass differs from torch.nn.functional.conv2d")
-        dx, dw, db = my_backward(dout, x, w, stride=s, padding=p)
-        for name, got, want in (("dx", dx, xt.grad), ("dweight", dw, wt.grad), ("dbias", db, bt.grad)):
-            assert np.allclose(got, want.numpy(), atol=1e-8), (
-                f"layer {k}: your {name} differs from torch.autograd's "
-                f"(max |diff| = {np.max(np.abs(got - want.numpy())):.3g})")
+        why = compare(my_forward(x, w, b, stride=s, padding=p), out.detach().numpy(),
+                      what="your forward pass")
+        if why:
+            raise Incorrect(f"layer {k}: {why} (against torch.nn.functional.conv2d)")
+        grads = my_backward(dout, x, w, stride=s, padding=p)
+        if not isinstance(grads, tuple | list) or len(grads) != 3:
+            raise Incorrect("your backward function should return three arrays (dx, dweight, dbias)")
+        for name, got, want in zip(("dx", "dweight", "dbias"), grads, (xt.grad, wt.grad, bt.grad)):
+            why = compare(got, want.numpy(), what=f"your {name}")
+            if why:
+                raise Incorrect(f"layer {k}: {why} (against torch.autograd)")
 
 
 torch_agrees = Exercise(
     "A1.3 PyTorch agrees",
     checker=_torch_agrees,
+    forbidden=_FORBIDDEN,
+    allowed=_ALLOWED,
     hints=["Pass both functions as a pair: torch_agrees.check((my_conv2d, my_conv2d_backward))."],
     solution="torch_agrees.check((my_conv2d, my_conv2d_backward))",
 )
@@ -178,13 +216,49 @@ def _gradcheck_case():
     return a
 
 
+class _Probe:
+    """A scalar function that notes every point it is evaluated at that differs from ``x0`` in
+    more than one entry: a numerical gradient that does not put x[idx] back makes them."""
+
+    def __init__(self, x0: np.ndarray):
+        self.x0, self.worst = x0.copy(), 0
+
+    def __call__(self, x) -> float:
+        x = np.asarray(x, dtype=float)
+        if x.shape == self.x0.shape:
+            self.worst = max(self.worst, int(np.sum(~np.isclose(x, self.x0, rtol=0, atol=1e-12))))
+        return float(np.sum(x ** 3))
+
+
+_gradient_plain = Exercise(
+    "A1.4", reference=lambda f, x: numerical_gradient(f, x),
+    cases=[((lambda a: float(np.sum(a ** 3)), _gradcheck_case()), {}),
+           ((lambda a: float(np.sum(np.sin(a) * a[::-1])), _gradcheck_case()), {}),
+           ((lambda a: float(np.sum(a ** 2)), np.arange(6).reshape(2, 3)), {}),   # ints: copy to float
+           ((lambda a: float(a[0] * a[1]), np.array([2.0, -3.0])), {})],
+    rtol=1e-4, atol=1e-6)
+
+
+def _check_gradient(fn) -> None:
+    result = _gradient_plain.check(fn)
+    if result.status == "not attempted":
+        raise NotImplementedError
+    if not result.correct:
+        if "in place" in result.message:
+            raise Incorrect("your function leaves x changed: after using x[idx] + eps and "
+                            "x[idx] - eps, put the old value back (or work on a copy)")
+        raise Incorrect(result.message)
+    probe = _Probe(_gradcheck_case())
+    fn(probe, _gradcheck_case())
+    if probe.worst > 1:
+        raise Incorrect(f"f was evaluated at a point that differs from x in {probe.worst} "
+                        "entries: put each x[idx] back before you move the next one")
+
+
 gradient_check = Exercise(
     "A1.4 a numerical gradient",
-    reference=lambda f, x: numerical_gradient(f, x),
-    cases=[((lambda a: float(np.sum(a ** 3)), _gradcheck_case()), {}),
-           ((lambda a: float(np.sum(np.sin(a) * a[::-1])), _gradcheck_case()), {})],
-    rtol=1e-4,
-    atol=1e-6,
+    checker=_check_gradient,
+    forbidden=("scipy", "torch"),
     hints=["Change one entry at a time by +eps and -eps; the slope is (f(x+) - f(x-)) / (2 eps).",
            "Copy x first (np.array(x, dtype=float)) and put each entry back after using it."],
     solution="""

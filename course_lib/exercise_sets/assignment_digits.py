@@ -11,7 +11,7 @@ import numpy as np
 
 from course_lib import cnn
 from course_lib.data import load_digits
-from course_lib.exercises import Exercise
+from course_lib.exercises import Exercise, Incorrect, compare, reference_slips
 
 #: The last model judged by ``model_accuracy.check``: {"accuracy", "parameters", "model"}.
 LAST: dict = {}
@@ -46,13 +46,16 @@ _COUNT_SLIPS = {
 }
 
 
-def _check_count(answer) -> str | None:
-    if (isinstance(answer, bool) or not isinstance(answer, int | float | np.number)
-            or answer != int(answer)):
-        return f"answer with a whole number; you gave {type(answer).__name__} {answer!r}"
-    if answer == _COUNT:
-        return None
-    return _COUNT_SLIPS.get(int(answer), f"your answer is {answer}, which is not right")
+def _check_count(answer) -> None:
+    why = compare(answer, _COUNT)
+    if why is None:
+        return
+    if "should be" in why:
+        raise Incorrect(f"answer with a whole number: {why}")
+    for wrong, slip in _COUNT_SLIPS.items():
+        if compare(answer, wrong) is None:
+            raise Incorrect(slip)
+    raise Incorrect(why)
 
 
 parameter_count = Exercise(
@@ -75,10 +78,10 @@ def shift_reference(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
     """Shift (..., H, W) images by dy rows down and dx columns right, filling with zeros."""
     out = np.zeros_like(images)
     h, w = images.shape[-2:]
-    src_r = slice(max(0, -dy), min(h, h - dy))
-    dst_r = slice(max(0, dy), min(h, h + dy))
-    src_c = slice(max(0, -dx), min(w, w - dx))
-    dst_c = slice(max(0, dx), min(w, w + dx))
+    src_r = slice(max(0, -dy), max(0, min(h, h - dy)))    # empty when |dy| >= h
+    dst_r = slice(max(0, dy), max(0, min(h, h + dy)))
+    src_c = slice(max(0, -dx), max(0, min(w, w - dx)))
+    dst_c = slice(max(0, dx), max(0, min(w, w + dx)))
     out[..., dst_r, dst_c] = images[..., src_r, src_c]
     return out
 
@@ -86,10 +89,21 @@ def shift_reference(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
 _rng = np.random.default_rng(5)
 _imgs = _rng.random((3, 1, 8, 8)).astype(np.float32)
 
+_odd = _rng.random((2, 1, 5, 7)).astype(np.float32)    # not square: rows and columns differ
+
 shift = Exercise(
     "A2.2 shift the digits",
-    reference=shift_reference,
-    cases=[(_imgs, 1, 0), (_imgs, 0, -1), (_imgs, -2, 3), (_imgs, 0, 0), (_imgs, 8, 0)],
+    checker=reference_slips(Exercise("A2.2", reference=shift_reference, cases=[
+        (_imgs, 1, 0), (_imgs, 0, -1), (_imgs, -2, 3), (_imgs, 0, 0), (_imgs, 8, 0),
+        (_odd, 2, -3), (_odd[:1], -1, 6), (_odd[:1], -9, 2)]), [
+        (lambda im, dy, dx: np.roll(im, (dy, dx), axis=(-2, -1)),
+         "np.roll wraps the pixels that leave the frame around to the other side; here they "
+         "are lost and zeros come in"),
+        (lambda im, dy, dx: shift_reference(im, -dy, -dx), "the direction is reversed: positive "
+                                                           "dy moves the image down, positive dx right"),
+        (lambda im, dy, dx: shift_reference(im, dx, dy), "dy and dx are swapped: dy counts rows "
+                                                         "(down), dx columns (right)"),
+    ]),
     hints=[
         "np.roll wraps pixels around the border; here they must fall off and zeros come in.",
         "Copy a sub-block: for dy >= 0, rows 0..H-dy-1 of the input land on rows dy..H-1.",
@@ -97,8 +111,8 @@ shift = Exercise(
     solution="""
     out = np.zeros_like(images)
     h, w = images.shape[-2:]
-    src_r, dst_r = slice(max(0, -dy), min(h, h - dy)), slice(max(0, dy), min(h, h + dy))
-    src_c, dst_c = slice(max(0, -dx), min(w, w - dx)), slice(max(0, dx), min(w, w + dx))
+    src_r, dst_r = slice(max(0, -dy), max(0, h - dy)), slice(max(0, dy), max(0, h + dy))
+    src_c, dst_c = slice(max(0, -dx), max(0, w - dx)), slice(max(0, dx), max(0, w + dx))
     out[..., dst_r, dst_c] = images[..., src_r, src_c]
     return out
     """,
@@ -111,24 +125,24 @@ def judge_model(build_model) -> dict[str, float]:
     import torch
 
     if not callable(build_model):
-        raise AssertionError(f"pass the function build_model itself, got {type(build_model).__name__}")
+        raise Incorrect(f"pass the function build_model itself, got {type(build_model).__name__}")
     # The weights are drawn from a seeded generator (fork_rng leaves the learner's own random
     # stream where it was), so checking the same build_model twice gives the same verdict.
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(SEED)
         model = build_model()
     if not isinstance(model, torch.nn.Module):
-        raise AssertionError(f"build_model() must return a torch.nn.Module, got {type(model).__name__}")
+        raise Incorrect(f"build_model() must return a torch.nn.Module, got {type(model).__name__}")
     if not any(isinstance(m, torch.nn.Conv2d) for m in model.modules()):
-        raise AssertionError("the model has no Conv2d layer: this assignment is about CNNs")
+        raise Incorrect("the model has no Conv2d layer: this assignment is about CNNs")
     n_params = cnn.count_parameters(model)
     if n_params > MAX_PARAMETERS:
-        raise AssertionError(f"the model has {n_params:,} parameters; the budget is {MAX_PARAMETERS:,}")
+        raise Incorrect(f"the model has {n_params:,} parameters; the budget is {MAX_PARAMETERS:,}")
     x_tr, y_tr, x_te, y_te = digits_nchw()
     with torch.no_grad():
         out = model(torch.from_numpy(x_te[:2]))
     if tuple(out.shape) != (2, 10):
-        raise AssertionError(f"for input (2, 1, 8, 8) the model gives shape {tuple(out.shape)}, "
+        raise Incorrect(f"for input (2, 1, 8, 8) the model gives shape {tuple(out.shape)}, "
                              "expected (2, 10) class scores")
     # A network this small trains much faster on one thread: with two, the threads' coordination
     # costs more than the arithmetic they share (measured on 2 busy cores: 22 s against 2.7 s).
@@ -148,7 +162,7 @@ def judge_model(build_model) -> dict[str, float]:
 def _check_model(build_model) -> None:
     result = judge_model(build_model)
     if result["accuracy"] < TARGET_ACCURACY:
-        raise AssertionError(
+        raise Incorrect(
             f"test accuracy {result['accuracy']:.1%} ({round(result['accuracy'] * 450)} of 450 "
             f"digits) after {EPOCHS} epochs; the target is {TARGET_ACCURACY:.0%}. Your network has "
             f"{result['parameters']:,} of the {MAX_PARAMETERS:,} parameters allowed: more filters "

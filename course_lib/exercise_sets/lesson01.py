@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.exercises import Exercise
+from course_lib.exercises import Exercise, Incorrect, compare, known_mistakes, reference_slips
 from course_lib.rnn import RNNParams, gradient_norms_by_lag, rnn_forward, rnn_step
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "Q1_PARAMS", "Q1_INPUTS", "Q3_SIZES", "Q5_RHO"]
@@ -27,10 +27,23 @@ Q1_PARAMS = RNNParams(U=np.array([[1.0]]), W=np.array([[0.5]]), b=np.zeros(1), V
 #: x_1, x_2, x_3 = 1, 0, -1 as a (T, N, D) = (3, 1, 1) array.
 Q1_INPUTS = np.array([1.0, 0.0, -1.0]).reshape(3, 1, 1)
 
+def _by_hand(u: float, w: float, squash=np.tanh, feed_back: bool = True) -> np.ndarray:
+    h, out = 0.0, []
+    for x in Q1_INPUTS[:, 0, 0]:
+        h = squash(w * h * feed_back + u * x)
+        out.append(h)
+    return np.array(out)
+
+
 q1 = Exercise(
     "Exercise 1 · three steps by hand",
-    expected=rnn_forward(Q1_INPUTS, None, Q1_PARAMS).h[:, 0, 0],
-    rtol=0.0, atol=2e-3,
+    checker=known_mistakes(rnn_forward(Q1_INPUTS, None, Q1_PARAMS).h[:, 0, 0], [
+        (_by_hand(0.5, 1.0), "U and W are swapped: U = 1 multiplies the input x_t, W = 0.5 the "
+                             "previous state h_{t-1}"),
+        (_by_hand(1.0, 0.5, squash=lambda z: z), "the tanh is missing: h_t = tanh(W h_{t-1} + U x_t)"),
+        (_by_hand(1.0, 0.5, feed_back=False), "each h_t depends only on its own x_t here: feed "
+                                              "h_{t-1} back in, W h_{t-1} with W = 0.5"),
+    ], rtol=0.0, atol=2e-3),
     hints=[
         "One unit, so every matrix is a single number: h_t = tanh(0 + 0.5 * h_{t-1} + 1 * x_t).",
         "h_1 = tanh(0.5 * 0 + 1) = tanh(1). Then feed h_1 into the next step with x_2 = 0.",
@@ -61,10 +74,17 @@ def _q2_cases() -> list[tuple]:
     return cases
 
 
+_q2_plain = Exercise("q2", reference=_reference_step, cases=_q2_cases())
+
 q2 = Exercise(
     "Exercise 2 · one step of the recurrence",
-    reference=_reference_step,
-    cases=_q2_cases(),
+    checker=reference_slips(_q2_plain, [
+        (lambda x, h, U, W, b: b + h @ W.T + x @ U.T, "the tanh is missing: h_t = tanh(b + W h_{t-1} + U x_t)"),
+        (lambda x, h, U, W, b: np.tanh(h @ W.T + x @ U.T), "the bias b is missing inside the tanh"),
+        (lambda x, h, U, W, b: np.tanh(b + x @ U.T), "W h_{t-1} is missing: the previous state "
+                                                      "must feed back in"),
+    ]),
+    forbidden=("course_lib.rnn", "torch"),
     hints=[
         "x_t is (N, D) and U is (H, D): one row per sequence, so U x_t for all rows is x_t @ U.T.",
         "Likewise W h_{t-1} for every row is h_prev @ W.T; b (H,) broadcasts over the rows.",
@@ -88,22 +108,25 @@ def _q3_count() -> int:
 
 def _check_q3(answer) -> None:
     n = _q3_count()
+    if isinstance(answer, np.ndarray) and answer.ndim == 1:
+        answer = tuple(answer)
     if not isinstance(answer, tuple | list) or len(answer) != 2:
-        raise AssertionError("give a pair (count for T = 10, count for T = 1000)")
+        raise Incorrect("give a pair (count for T = 10, count for T = 1000)")
     a, b = answer
     for v in (a, b):
-        if isinstance(v, bool) or not isinstance(v, int | np.integer):
-            raise AssertionError(f"counts are whole numbers (int), got {v!r}")
-    if a != b:
-        raise AssertionError(f"you give {a} and {b}: does the number of parameters depend on T? "
-                             "The same U, W, b, V, c are used at every step.")
-    if a == 10 * n or a == 1000 * n:
-        raise AssertionError("unrolling copies the graph, not the parameters: count U, W, b, V, c once")
-    if a == n - Q3_SIZES["O"] - Q3_SIZES["H"]:
-        raise AssertionError("close: you left out the biases b (H numbers) and c (O numbers)")
-    if a != n:
-        raise AssertionError(f"{a} is not the count; add the sizes of U (H x D), W (H x H), b (H), "
-                             "V (O x H) and c (O)")
+        why = compare(v, n)
+        if why is not None and "should be" in why:
+            raise Incorrect(f"each count is a whole number: {why}")
+    if compare(a, b) is not None:
+        raise Incorrect(f"you give {a} and {b}: does the number of parameters depend on T? "
+                        "The same U, W, b, V, c are used at every step.")
+    if compare(a, 10 * n) is None or compare(a, 1000 * n) is None:
+        raise Incorrect("unrolling copies the graph, not the parameters: count U, W, b, V, c once")
+    if compare(a, n - Q3_SIZES["O"] - Q3_SIZES["H"]) is None:
+        raise Incorrect("close: you left out the biases b (H numbers) and c (O numbers)")
+    if compare(a, n) is not None:
+        raise Incorrect(f"{a} is not the count; add the sizes of U (H x D), W (H x H), b (H), "
+                        "V (O x H) and c (O)")
 
 
 q3 = Exercise(
@@ -122,37 +145,47 @@ q3 = Exercise(
 
 
 # --- q4: PyTorch's names ------------------------------------------------------------------------
+def _as_array(x) -> np.ndarray:
+    return x.detach().numpy() if hasattr(x, "detach") else np.asarray(x)
+
+
 def _check_q4(fn) -> None:
     import torch  # lazy: only this exercise needs it
 
     if not callable(fn):
-        raise AssertionError(f"expected a function my_from_torch(rnn), got {type(fn).__name__}")
-    for seed, (D, H) in enumerate([(2, 3), (4, 5)]):
+        raise Incorrect(f"expected a function my_from_torch(rnn), got {type(fn).__name__}")
+    for seed, (D, H, dtype) in enumerate([(2, 3, torch.float64), (4, 5, torch.float32)]):
         with torch.random.fork_rng(devices=[]):  # seed the test RNNs, not the learner's torch
             torch.manual_seed(seed)
-            rnn = torch.nn.RNN(D, H).double()
+            rnn = torch.nn.RNN(D, H).to(dtype)
+        # everything the verdict needs is read before the learner's function runs
         want = RNNParams.from_torch(rnn)
+        ih, hh = rnn.bias_ih_l0.detach().numpy().copy(), rnn.bias_hh_l0.detach().numpy().copy()
+        before = {k: v.detach().clone() for k, v in rnn.state_dict().items()}
         got = fn(rnn)
+        if any(not torch.equal(before[k], v) for k, v in rnn.state_dict().items()):
+            raise Incorrect("your function changed the RNN's parameters; read them, do not "
+                            "modify them (use + to add the biases, not +=)")
         if not isinstance(got, tuple | list) or len(got) != 3:
-            raise AssertionError("return a tuple (U, W, b)")
-        U, W, b = (x.detach().numpy() if hasattr(x, "detach") else np.asarray(x) for x in got)
-        ih, hh = rnn.bias_ih_l0.detach().numpy(), rnn.bias_hh_l0.detach().numpy()
-        if U.shape == want.W.shape and D != H and np.allclose(U, want.W):
-            raise AssertionError("U and W are swapped: U acts on the input (weight_ih_l0)")
-        if U.shape != want.U.shape or not np.allclose(U, want.U):
-            raise AssertionError(f"U should be weight_ih_l0, shape {want.U.shape}; got shape {U.shape}")
-        if W.shape != want.W.shape or not np.allclose(W, want.W):
-            raise AssertionError(f"W should be weight_hh_l0, shape {want.W.shape}; got shape {W.shape}")
-        if b.shape == ih.shape and (np.allclose(b, ih) or np.allclose(b, hh)):
-            raise AssertionError("PyTorch keeps two biases (bias_ih_l0 and bias_hh_l0) that are "
-                                 "always added: b is their sum")
-        if b.shape != want.b.shape or not np.allclose(b, want.b):
-            raise AssertionError(f"b should be bias_ih_l0 + bias_hh_l0, shape {want.b.shape}")
+            raise Incorrect("return a tuple (U, W, b)")
+        U, W, b = (_as_array(x) for x in got)
+        if U.shape == want.W.shape and D != H and compare(U, want.W) is None:
+            raise Incorrect("U and W are swapped: U acts on the input (weight_ih_l0)")
+        if compare(U, want.U) is not None:
+            raise Incorrect(f"U should be weight_ih_l0, shape {want.U.shape}; got shape {U.shape}")
+        if compare(W, want.W) is not None:
+            raise Incorrect(f"W should be weight_hh_l0, shape {want.W.shape}; got shape {W.shape}")
+        if compare(b, ih) is None or compare(b, hh) is None:
+            raise Incorrect("PyTorch keeps two biases (bias_ih_l0 and bias_hh_l0) that are "
+                            "always added: b is their sum")
+        if compare(b, want.b) is not None:
+            raise Incorrect(f"b should be bias_ih_l0 + bias_hh_l0, shape {want.b.shape}")
 
 
 q4 = Exercise(
     "Exercise 4 · PyTorch's names for U, W and b",
     checker=_check_q4,
+    forbidden=("course_lib.rnn",),
     hints=[
         "print(dict(rnn.named_parameters()).keys()): 'ih' means input-to-hidden, 'hh' hidden-to-hidden.",
         "PyTorch adds two bias vectors inside tanh; the book's single b is their sum.",
@@ -182,15 +215,28 @@ def _q5_answer() -> int:
 
 def _check_q5(answer) -> None:
     k = _q5_answer()
-    if isinstance(answer, float | np.floating) and float(answer).is_integer():
-        answer = int(answer)  # np.ceil(...) gives 44.0: a whole number, as a float
-    if isinstance(answer, bool) or not isinstance(answer, int | np.integer):
-        raise AssertionError(f"give a whole number of steps, got {answer!r}")
-    if answer == k - 1:
-        raise AssertionError(f"0.9**{k - 1} = {Q5_RHO ** (k - 1):.4f} is still above 0.01")
-    if answer != k:
-        raise AssertionError(f"after {answer} steps back the gradient is 0.9**{answer} = "
-                             f"{Q5_RHO ** int(answer):.3g} of its size, not yet just below 0.01")
+    why = compare(answer, k)
+    if why is None:
+        return
+    if "should be" in why:
+        raise Incorrect(f"give a whole number of steps: {why}")
+    if compare(answer, k - 1) is None:
+        raise Incorrect(f"0.9**{k - 1} = {Q5_RHO ** (k - 1):.4f} is still above 0.01")
+    if compare(answer, 10) is None:
+        raise Incorrect("the gradient shrinks by a factor 0.9 per step, not by 0.1 of its first "
+                        "size each step: solve 0.9**k < 0.01")
+    value = float(_number_of(answer))
+    if not value.is_integer():
+        raise Incorrect(f"{value:g} is not a whole number of steps; which whole k is the first "
+                        "with 0.9**k below 0.01?")
+    if 0 <= value <= 1000:
+        raise Incorrect(f"after {value:g} steps back the gradient is 0.9**{value:g} = "
+                        f"{Q5_RHO ** value:.3g} of its size, not the first below 0.01")
+    raise Incorrect(why)
+
+
+def _number_of(x):
+    return x.item() if hasattr(x, "item") else x
 
 
 q5 = Exercise(

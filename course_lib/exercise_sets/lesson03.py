@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import conv, kernels
-from course_lib.exercises import Exercise, known_mistakes
+from course_lib.exercises import Exercise, Incorrect, known_mistakes, numeric_array, reference_slips
 
 __all__ = ["IMAGE_Q1", "IMAGE_Q2", "KERNEL_Q2", "q1", "q2", "q3", "q4"]
 
@@ -31,6 +31,13 @@ q1 = Exercise(
     checker=known_mistakes(_ANSWER_Q1, [
         (-_ANSWER_Q1, "every sign is the opposite of the right one: the centre weight is -4 and "
                       "the four neighbours +1, so (up + left + right + down) - 4 * centre"),
+        (_ANSWER_Q1.T, "the right numbers in the wrong places: output (i, j) is the window whose "
+                       "top-left corner is row i, column j (rows first)"),
+        (_ANSWER_Q1 + 4 * IMAGE_Q1[1:3, 1:3], "that is the sum of the four neighbours only: the "
+                                              "centre pixel counts too, with weight -4"),
+        (conv.correlate2d(IMAGE_Q1, kernels.KERNELS["edge_detection_2"], padding=1),
+         "that is with zero padding around the image (4x4 out); here the kernel stays inside "
+         "the image, which leaves a 2x2 result"),
     ]),
     hints=[
         "The 3x3 kernel fits in 2 x 2 places of a 4x4 image, so the answer is a 2x2 array.",
@@ -81,8 +88,14 @@ def _cases() -> list:
 
 q3 = Exercise(
     "Exercise 3 · your own cross-correlation",
-    reference=conv.correlate2d,
-    cases=_cases(),
+    checker=reference_slips(Exercise("q3", reference=conv.correlate2d, cases=_cases()), [
+        (conv.convolve2d, "your function flips the kernel (that is the lecture's convolution); "
+                          "cross-correlation slides the kernel as it is"),
+        (lambda image, kernel: conv.correlate2d(image, kernel.T),
+         "your function uses the kernel transposed: kernel[m, n] multiplies image[i + m, j + n], "
+         "row offset first"),
+    ]),
+    forbidden=("course_lib", "scipy", "torch"),
     hints=[
         "The output has (H - kh + 1) rows and (W - kw + 1) columns.",
         "Output (i, j) is the sum of the window image[i:i+kh, j:j+kw] times the kernel, "
@@ -101,22 +114,29 @@ q3 = Exercise(
 
 
 def _check_vertical_edge_detector(kernel) -> None:
-    k = np.asarray(kernel, dtype=float)
-    assert k.shape == (3, 3), f"the kernel should have shape (3, 3), got {k.shape}"
-    assert np.all(np.isfinite(k)), "the kernel holds NaN or infinite entries"
+    k = numeric_array(kernel, "your kernel").astype(float)
+    if k.shape != (3, 3):
+        raise Incorrect(f"the kernel should have shape (3, 3), got {k.shape}")
+    if not np.all(np.isfinite(k)):
+        raise Incorrect("the kernel holds NaN or infinite entries")
     flat = np.full((6, 6), 0.7)
     flat_response = np.abs(conv.correlate2d(flat, k)).max()
-    assert flat_response < 1e-9, (
-        f"a flat image should give zero response, but gives up to {flat_response:.3g}: "
-        f"your entries sum to {k.sum():.3g}, not 0")
+    if flat_response > 1e-9:
+        raise Incorrect(f"a flat image should give zero response, but gives up to "
+                        f"{flat_response:.3g}: your entries sum to {k.sum():.3g}, not 0")
     vertical = np.zeros((6, 6))
     vertical[:, 3:] = 1.0      # dark left half, bright right half: a vertical edge
     horizontal = vertical.T    # dark top, bright bottom: a horizontal edge
     v = np.abs(conv.correlate2d(vertical, k)).max()
     h = np.abs(conv.correlate2d(horizontal, k)).max()
-    assert v > 1e-6, "the kernel gives no response to a vertical edge"
-    assert h < 1e-9, (f"the kernel also responds to a horizontal edge (up to {h:.3g}): make "
-                      "every row of the kernel sum to zero")
+    if h > 1e-9 and v < 1e-6:
+        raise Incorrect("that kernel detects horizontal edges (a change from top to bottom); "
+                        "turn it by 90 degrees")
+    if v < 1e-6:
+        raise Incorrect("the kernel gives no response to a vertical edge")
+    if h > 1e-9:
+        raise Incorrect(f"the kernel also responds to a horizontal edge (up to {h:.3g}): make "
+                        "every row of the kernel sum to zero")
 
 
 q4 = Exercise(
@@ -127,8 +147,8 @@ q4 = Exercise(
         "right column the other.",
         "To ignore horizontal edges, each row must sum to zero: then a picture that changes only "
         "from top to bottom gives zero.",
-        "For example [[1, 0, -1], [1, 0, -1], [1, 0, -1]] (or Sobel's [[1, 0, -1], [2, 0, -2], "
-        "[1, 0, -1]]).",
+        "Put one number in the whole left column, its negative in the right column, and zeros "
+        "in between; Sobel's kernel weights the middle row twice.",
     ],
     solution="""
     answer_4 = np.array([[1, 0, -1],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from course_lib import vgg
-from course_lib.exercises import Exercise, known_mistakes
+from course_lib.exercises import Exercise, known_mistakes, reference_slips
 
 __all__ = ["q1", "q2", "q3", "q4", "stacked_field"]
 
@@ -56,8 +56,16 @@ def stacked_field(n_layers: int, kernel_size: int) -> int:
 
 q2 = Exercise(
     "Exercise 2 · how far does a stack see?",
-    reference=stacked_field,
-    cases=[(1, 3), (2, 3), (3, 3), (4, 3), (3, 5), (5, 1), (2, 7)],
+    checker=reference_slips(Exercise("q2", reference=stacked_field,
+                                     cases=[(1, 3), (2, 3), (3, 3), (4, 3), (3, 5), (5, 1), (2, 7)]), [
+        (lambda n, k: n * k, "n * K counts the overlap of neighbouring layers twice: each further "
+                             "layer adds K - 1 pixels, not K"),
+        (lambda n, k: n * (k - 1), "one short: a single pixel at the top already sees itself, so "
+                                   "start from 1 and add K - 1 per layer"),
+        (lambda n, k: k ** n, "the field grows by addition, not multiplication: with stride 1 each "
+                              "layer adds K - 1 pixels"),
+    ]),
+    forbidden=("course_lib.vgg",),
     hints=[
         "One K x K convolution sees K pixels along each axis.",
         "With stride 1, every further layer adds K - 1 pixels to the field (half on each side).",
@@ -72,6 +80,8 @@ q2 = Exercise(
 q3 = Exercise(
     "Exercise 3 · VGG-D on 256 x 256 images",
     checker=_diagnosed(vgg.count_parameters("D", input_size=256), [
+        (vgg.count_parameters("D") + (512 * 8 * 8 - 512 * 7 * 7), "the first FC layer has 4096 "
+         "outputs: each of the 512 * (8 * 8 - 7 * 7) new inputs brings 4096 weights"),
         (vgg.count_parameters("D"), "that is the count for 224 x 224 images: with 256 x 256 "
                                     "the last feature map is 8 x 8, not 7 x 7, and the first FC "
                                     "layer reads all of it"),
@@ -82,7 +92,8 @@ q3 = Exercise(
         "The convolutions do not care about the image size: only the first FC layer changes.",
         "After five 2x2 pools a 256 x 256 image is 8 x 8, so FC-4096 sees 512 * 8 * 8 inputs "
         "instead of 512 * 7 * 7.",
-        "Start from count_parameters('D') and add (512*8*8 - 512*7*7) * 4096 weights.",
+        "Start from count_parameters('D'): every new input of the first FC layer brings one "
+        "weight for each of its 4096 outputs.",
     ],
     solution="""
     answer_3 = 138_357_544 + (512 * 8 * 8 - 512 * 7 * 7) * 4096

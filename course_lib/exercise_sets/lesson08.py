@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import cnn
-from course_lib.exercises import Exercise, function_slips
+from course_lib.exercises import Exercise, Incorrect, compare, function_slips
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "reference_conv2d_params", "reference_accuracy"]
 
@@ -31,6 +31,7 @@ q1 = Exercise(
           "each filter spans every input channel: a 3x3 filter on an RGB image has 3 * 3 * 3 weights"),
          (lambda fn: fn(3, 3, 64) == 3 * 3 * 3 * 64 + 3,
           "there is one bias per filter (output channel), not per input channel")]),
+    forbidden=("course_lib.cnn", "keras"),
     hints=[
         "Each filter has one weight per (row, column, input channel) of its window, plus a bias.",
         "The slide's network: 3 * 3 * 1 weights per filter, 32 filters, 32 biases: 320.",
@@ -51,18 +52,21 @@ _Q2_SLIPS = {
 }
 
 
-def _check_q2(answer) -> str | None:
+def _check_q2(answer) -> None:
     if not isinstance(answer, dict):
-        return ("answer with a dict {'flatten': ..., 'params': ...}; "
-                f"you gave {type(answer).__name__} {answer!r}")
+        raise Incorrect("answer with a dict {'flatten': ..., 'params': ...}; "
+                        f"you gave {type(answer).__name__}")
     for key in ("flatten", "params"):
         if key not in answer:
-            return f"your answer is missing the key {key!r}"
+            raise Incorrect(f"your answer is missing the key {key!r}")
     for key in ("flatten", "params"):
-        if answer[key] != _Q2[key]:
-            return _Q2_SLIPS.get((key, answer[key]), f"your answer[{key!r}] is {answer[key]}, "
-                                                       "which is not right")
-    return None
+        why = compare(answer[key], _Q2[key], what=f"your answer[{key!r}]")
+        if why is None:
+            continue
+        for (k, wrong), slip in _Q2_SLIPS.items():
+            if k == key and compare(answer[key], wrong) is None:
+                raise Incorrect(slip)
+        raise Incorrect(why)
 
 
 q2 = Exercise(
@@ -96,7 +100,10 @@ q3 = Exercise(
          (lambda fn: np.shape(fn(_SQUARE)) == (2, 3, 4, 4)
           and np.array_equal(fn(_SQUARE), _SQUARE.reshape(2, 3, 4, 4)),
           "reshape keeps the numbers in memory order and only relabels the axes, so pixels and "
-          "channels get mixed up; move the axes with transpose instead")]),
+          "channels get mixed up; move the axes with transpose instead"),
+         (lambda fn: np.array_equal(fn(_SQUARE), _SQUARE.transpose(0, 3, 1, 2)[:, ::-1]),
+          "the channels come out in reverse order: move the last axis to position 1 as it is")]),
+    forbidden=("course_lib.cnn",),
     hints=[
         "Keras stores a batch as (N, H, W, C), PyTorch as (N, C, H, W): only the axes move.",
         "x.transpose(...) takes the new order of the old axes: which old axis comes second?",
@@ -125,7 +132,14 @@ q4 = Exercise(
                  cases=[_dense_case(3, 3, 32, 10), _dense_case(1, 3, 2, 2), _dense_case(2, 3, 4, 5),
                         _dense_case(4, 2, 1, 3)]),
         [(_plain_transpose, "a plain transpose has the right shape but keeps Keras' flatten order "
-                            "(h, w, c); PyTorch's Linear expects its inputs in the order (c, h, w)")]),
+                            "(h, w, c); PyTorch's Linear expects its inputs in the order (c, h, w)"),
+         (lambda fn: np.array_equal(np.asarray(fn(*_dense_case(2, 3, 4, 5))),
+                                    _dense_case(2, 3, 4, 5)[0].reshape(2, 3, 4, 5).transpose(3, 2, 1, 0).reshape(5, -1)),
+          "close: the channels come first, but then PyTorch flattens the rows before the "
+          "columns, (c, h, w), not (c, w, h)"),
+         (lambda fn: np.shape(fn(*_dense_case(2, 3, 4, 5))) == (24, 5),
+          "that keeps Keras' shape (in_features, out); nn.Linear's weight is (out, in_features)")]),
+    forbidden=("course_lib.cnn",),
     hints=[
         "nn.Linear wants (out_features, in_features); Keras' kernel is (in_features, out).",
         "A plain transpose is not enough: Keras flattened (H, W, C) maps, PyTorch flattens "
@@ -149,7 +163,11 @@ q5 = Exercise(
           "17 is the number of correct predictions (the diagonal); accuracy divides it by the "
           "number of all predictions"),
          (lambda fn: np.isclose(fn(np.array([[5, 1], [2, 12]])), 3 / 20),
-          "3 / 20 is the error rate (the off-diagonal share); accuracy is the diagonal's share")]),
+          "3 / 20 is the error rate (the off-diagonal share); accuracy is the diagonal's share"),
+         (lambda fn: np.isclose(fn(np.array([[5, 1], [2, 12]])), 17 / 2),
+          "that divides by the number of classes; accuracy divides by the number of predictions, "
+          "the sum of all entries")]),
+    forbidden=("course_lib.cnn", "sklearn"),
     hints=["Row i, column j counts the images of class i predicted as class j.",
            "The correct predictions are on the diagonal: np.trace."],
     solution="""
