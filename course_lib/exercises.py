@@ -873,6 +873,14 @@ def known_mistakes(expected: Any, mistakes: Sequence[tuple[Any, str]], *, rtol: 
     """
     m_rtol = rtol if mistake_rtol is None else mistake_rtol
     m_atol = atol if mistake_atol is None else mistake_atol
+    for k, (wrong, explanation) in enumerate(mistakes):
+        # numbers on which a usual slip gives the right answer (or another slip's) cannot tell
+        # them apart: the exercise must use other numbers
+        if compare(wrong, expected, rtol=m_rtol, atol=m_atol) is None:
+            raise ValueError(f"the mistake {explanation[:40]!r}... gives the right answer")
+        for other, _ in mistakes[k + 1:]:
+            if compare(wrong, other, rtol=m_rtol, atol=m_atol) is None:
+                raise ValueError(f"two mistakes give the same answer {wrong!r}")
 
     def check(answer: Any) -> None:
         why = compare(answer, expected, rtol=rtol, atol=atol)

@@ -244,6 +244,15 @@ def test_known_mistakes_names_the_mistake_and_its_tolerances():
     assert not loose.check(0.5001).correct                   # the right one, to rtol only
 
 
+def test_known_mistakes_refuse_numbers_that_cannot_tell_the_slips_apart():
+    from course_lib.exercises import known_mistakes
+
+    with pytest.raises(ValueError, match="gives the right answer"):
+        known_mistakes(15, [(15, "one-sided padding")])        # lesson 04's old numbers
+    with pytest.raises(ValueError, match="same answer"):
+        known_mistakes(15, [(14, "no padding"), (14.0, "no + 1")])
+
+
 def test_function_slips_and_reference_slips():
     from course_lib.exercises import function_slips, reference_slips
 

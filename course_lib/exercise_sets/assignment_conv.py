@@ -93,7 +93,8 @@ forward = Exercise(
         "Pad x first with np.pad on the last two axes only: pad_width ((0,0), (0,0), (ph,ph), (pw,pw)).",
         "Loop over the kernel offsets (m, l) only: for each, the slice xp[:, :, m:m+sh*Ho:sh, l:l+sw*Wo:sw] "
         "has shape (N, C, Ho, Wo) and meets weight[:, :, m, l] (shape (K, C)).",
-        "np.einsum('nchw,kc->nkhw', patch, weight[:, :, m, l]) adds one offset's contribution.",
+        "For one offset, the contribution sums over the input channels c: an einsum (or a "
+        "tensordot) of the (N, C, Ho, Wo) slice with the (K, C) weights gives (N, K, Ho, Wo).",
     ],
     solution="""
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
@@ -139,10 +140,10 @@ backward = Exercise(
     allowed=_ALLOWED,
     hints=[
         "dbias[k] sums dout over everything but k: dout.sum(axis=(0, 2, 3)).",
-        "Each kernel offset (m, l) saw the slice patch = xp[:, :, m:m+sh*Ho:sh, l:l+sw*Wo:sw]: "
-        "dweight[:, :, m, l] = einsum('nkhw,nchw->kc', dout, patch).",
-        "The same slice of a zero array dxp receives einsum('nkhw,kc->nchw', dout, weight[:, :, m, l]) "
-        "(use +=: windows overlap); cut the padding off at the end.",
+        "Each kernel offset (m, l) saw one strided slice of the padded input (as in the forward "
+        "pass): dweight[:, :, m, l] pairs dout with that slice and sums over n, i and j.",
+        "The same slice of a zero array the size of the padded input receives dout times "
+        "weight[:, :, m, l], summed over k (use +=: windows overlap); cut the padding off at the end.",
     ],
     solution="""
     dxp = np.zeros_like(xp)
