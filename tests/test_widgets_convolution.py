@@ -413,5 +413,9 @@ def test_figures_are_small_and_labelled():
         plot_responses(photo, {"edge": edge}, saturate=0.2)
     fig = plot_grids({"a": np.eye(3), "b": -np.eye(2)})
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    fig = plot_grids({"a": np.eye(3), "b": -np.eye(2)}, colorbar=True)
+    assert len(fig.axes) == 4 and [ax.get_title() for ax in fig.axes[:2]] == ["a", "b"]
+    assert plot_coverage(6, 6, 3, 2).axes[0].get_xlabel() == "column"  # no padding
+    assert plot_coverage(6, 6, 3, 2, padding=1).axes[0].get_xlabel() == "column (padded input)"
     fig = plot_coverage(6, 6, 3, 2)
     assert "6x6, k=3, s=2, p=0 → 2x2" in fig.axes[0].get_title()

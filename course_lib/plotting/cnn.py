@@ -116,18 +116,22 @@ def plot_responses(image: np.ndarray, responses: dict[str, np.ndarray], credit: 
     return fig
 
 
-def plot_grids(arrays: dict[str, np.ndarray], signed: bool | None = None, fmt: str = "{:g}") -> Figure:
+def plot_grids(arrays: dict[str, np.ndarray], signed: bool | None = None, fmt: str = "{:g}",
+               colorbar: bool = False) -> Figure:
     """Small arrays side by side with every value written on its cell (to check on paper).
 
-    ``signed=None`` picks per array: diverging map if it has negative values, else gray.
+    ``signed=None`` picks per array: diverging map if it has negative values, else gray
+    (darker is larger, so that the written values stay readable). ``colorbar=True`` draws each
+    grid's scale beside it.
     """
-    fig, axes = new_figure(ncols=len(arrays), size=(2.5 * len(arrays), 2.7))
+    fig, axes = new_figure(ncols=len(arrays), size=((3.1 if colorbar else 2.5) * len(arrays), 2.7))
     for ax, (name, a) in zip(axes[0], arrays.items()):
         a = np.asarray(a, dtype=float)
         if signed or (signed is None and a.min() < 0):
-            show_signed(ax, a, name, colorbar=False)
+            show_signed(ax, a, name, colorbar=colorbar)
         else:
-            show_image(ax, a, name, cmap="Greys", vmin=min(0.0, a.min()), vmax=max(a.max(), 1e-9) * 1.6)
+            show_image(ax, a, name, cmap="Greys", colorbar=colorbar, vmin=min(0.0, a.min()),
+                       vmax=max(a.max(), 1e-9) * 1.6)
         annotate_values(ax, a, fmt=fmt)
         ax.set_xticks(range(a.shape[1]))
         ax.set_yticks(range(a.shape[0]))
@@ -165,8 +169,9 @@ def plot_coverage(h: int, w: int, kernel_size: int, stride: int = 1, padding: in
     wo = conv_output_size(w, kernel_size, stride, padding)
     ax.set_title(title or f"{h}x{w}, k={kernel_size}, s={stride}, p={padding} → {ho}x{wo}",
                  fontsize=9)
-    ax.set_xlabel("column (padded)")
-    ax.set_ylabel("row (padded)")
+    where = " (padded input)" if padding else ""
+    ax.set_xlabel("column" + where)
+    ax.set_ylabel("row" + where)
     labels = ["zero padding", "input, read", "never read", "padding, never read"]
     handles = [Rectangle((0, 0), 1, 1, color=cmap(k)) for k in range(4)]
     present = [k for k in range(4) if (code == k).any()]
