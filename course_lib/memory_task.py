@@ -8,7 +8,7 @@ accuracy ``1 / n_symbols`` (:func:`chance_accuracy`).
 
 Only the output after the last step is scored, so the error signal must travel back ``lag`` steps
 to the symbol that decides it: exactly where a vanilla RNN's gradient vanishes and an LSTM's
-cell state carries it.
+cell state can carry it, if its forget gates start open (``init`` of :func:`train_memory_model`).
 
 The LSTM starts with the chrono initialisation of Tallec & Ollivier, "Can recurrent neural
 networks warp time?" (ICLR 2018): forget-gate biases ``log(u)`` with ``u ~ U(1, t_max - 1)`` and
