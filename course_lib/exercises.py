@@ -615,6 +615,10 @@ def _call_repr(args: tuple, kwargs: dict) -> str:
     def short(v: Any) -> str:
         if isinstance(v, np.ndarray):
             return f"{v.dtype} array of shape {v.shape}"
+        if _is_function(v):          # a repr with a memory address would differ on every run
+            return "a function"
+        if _is_module(v):
+            return f"a {type(v).__name__}"
         r = repr(v)
         return r if len(r) <= 40 else r[:37] + "..."
 
