@@ -352,3 +352,24 @@ def test_time_limit_in_a_worker_thread_and_nested():
     t.start()
     t.join(5)
     assert "did not return within 0.2 s" in out["r"].message and out["t"] < 1.5
+
+
+def test_in_a_jupyter_kernel_a_loop_is_stopped_and_the_state_kept():
+    """The promise of the time limit where it matters: a learner's kernel, not just pytest."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (
+        "import time\nfrom course_lib.exercise_sets import lesson03 as ex\nstate = 42",
+        "def my_correlate2d(image, kernel):\n    while True:\n        pass\n"
+        "start = time.monotonic()\nprint(ex.q3.check(my_correlate2d, time_limit=0.5).message)\n"
+        "print(time.monotonic() - start < 3)",
+        "def my_correlate2d(image, kernel):\n    time.sleep(1e9)\nprint(ex.q3.check(my_correlate2d, time_limit=0.5).message)",
+        "print(state)",
+    )]
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    out = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells]
+    assert "did not return within 0.5 s" in out[1] and "True" in out[1]
+    assert "did not return within 0.5 s" in out[2]
+    assert out[3].strip() == "42"
