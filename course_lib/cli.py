@@ -24,6 +24,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+__all__ = ["main", "setup", "python_problem", "torch_source", "free_port", "checkout_root",
+           "SetupError"]
+
 PYTHON_NEEDED = (3, 11)
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 DEFAULT_PORT = 8888
@@ -195,6 +198,7 @@ def _split_port(rest: list[str], default: int) -> tuple[int, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m course_lib COMMAND [ARGS]``; returns the exit status (2 for a set-up problem)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m course_lib", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -18,8 +18,8 @@ cell (the placeholder line before the region keeps the cell runnable, and ``chec
 "not attempted yet"), and ``raise NotImplementedError()`` inside a function body (which ``check``
 also reports as "not attempted yet"). Markdown answers between ``=== BEGIN SOLUTION ===`` and
 ``=== END SOLUTION ===`` become "YOUR ANSWER HERE". Outputs are cleared; checks, hints and widgets
-stay. Because the markers are nbgrader's, instructors who use nbgrader can feed the same notebooks
-to ``nbgrader generate_assignment``.
+stay. To grade with nbgrader, export the lessons as an nbgrader course instead
+(``python -m course_lib.nbgrader COURSE_DIR``), which adds the metadata and graded cells nbgrader needs.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 
 __all__ = ["SolutionMarkerError", "make_student_copy", "solution_regions", "restore_solutions",
-           "write_student_copies", "main"]
+           "workbook_root", "find_notebooks", "write_student_copies", "main"]
 
 BEGIN_CODE, END_CODE = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_MD, END_MD = "=== BEGIN SOLUTION ===", "=== END SOLUTION ==="
@@ -141,20 +141,41 @@ def restore_solutions(student: nbformat.NotebookNode, original: nbformat.Noteboo
     return restored
 
 
-def _resolve(selection: list[str], root: Path) -> list[Path]:
-    lessons = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+def workbook_root(root: Path | str | None = None) -> Path:
+    """The folder that holds ``notebooks/`` (and ``assignments/``): ``root`` if given, else this
+    checkout (course_lib installed editable or imported from it), else the working folder."""
+    if root is not None:
+        candidates = [Path(root)]
+    else:
+        candidates = [Path(__file__).resolve().parents[1], Path.cwd()]
+    for candidate in candidates:
+        if sorted(candidate.glob("notebooks/[0-9][0-9]_*.ipynb")):
+            return candidate
+    where = candidates[0] if root is not None else " or ".join(map(str, candidates))
+    raise ValueError(f"no lessons found: {where} has no notebooks/NN_*.ipynb; pass --root with the "
+                     "workbook's folder (a checkout of its repository)")
+
+
+def find_notebooks(selection: list[str], root: Path | str | None = None,
+                   include_assignments: bool = False) -> list[Path]:
+    """The notebooks that ``selection`` names: lesson or assignment numbers (``03``, ``A1``),
+    names (``03_convolution``) or paths; every lesson (and, with ``include_assignments``, every
+    assignment) when it is empty."""
+    base = workbook_root(root)
+    lessons = sorted((base / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assignments = sorted((base / "assignments").glob("A[0-9]*_*.ipynb"))
     if not selection:
-        return lessons
+        return lessons + (assignments if include_assignments else [])
     paths = []
     for item in selection:
         p = Path(item)
         if p.suffix == ".ipynb" and p.exists():
             paths.append(p)
             continue
-        matches = [q for q in lessons if re.match(rf"{re.escape(item)}(_|\.ipynb$)", q.name)
-                   or q.stem == item]
+        matches = [q for q in lessons + assignments
+                   if re.match(rf"{re.escape(item)}(_|\.ipynb$)", q.name) or q.stem == item]
         if not matches:
-            valid = ", ".join(q.stem for q in lessons)
+            valid = ", ".join(q.stem for q in lessons + assignments)
             raise ValueError(f"lesson {item!r} not found; valid: a path to a notebook, or one of {valid}")
         paths += matches
     return paths
@@ -166,11 +187,11 @@ def write_student_copies(out_dir: Path | str, selection: list[str] | None = None
 
     Returns (written path, number of solutions replaced) for each notebook.
     """
-    root = Path(root) if root is not None else Path(__file__).resolve().parents[1]
+    paths = find_notebooks(list(selection or []), root)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in _resolve(list(selection or []), root):
+    for path in paths:
         nb = nbformat.read(path, as_version=4)
         student, n = make_student_copy(nb, path.name)
         target = out_dir / path.name
@@ -183,11 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m course_lib.student", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("out_dir", type=Path, help="folder to write the student copies into")
-    p.add_argument("lessons", nargs="*", help="lesson numbers (03), names (03_convolution) or "
-                                              "notebook paths; all lessons if none")
+    p.add_argument("lessons", nargs="*", help="lesson or assignment numbers (03, A1), names "
+                                              "(03_convolution) or notebook paths; all lessons if none")
+    p.add_argument("--root", type=Path, help="the workbook's folder (with notebooks/); found "
+                                             "automatically in a checkout")
     a = p.parse_args(argv)
     try:
-        written = write_student_copies(a.out_dir, a.lessons)
+        written = write_student_copies(a.out_dir, a.lessons, a.root)
     except (ValueError, SolutionMarkerError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
