@@ -175,6 +175,16 @@ def lab_command(py: Path, root: Path, port: int, extra: list[str]) -> list[str]:
     return cmd + list(extra)
 
 
+def _hand_over(cmd: list[str], cwd: Path) -> int:
+    """Run ``cmd`` as this process's last act. On POSIX the process becomes it (exec), so Ctrl-C
+    and a terminate signal reach JupyterLab or pytest directly and nothing is left running."""
+    if os.name == "posix":
+        os.chdir(cwd)
+        sys.stdout.flush()
+        os.execv(cmd[0], cmd)
+    return subprocess.call(cmd, cwd=cwd)
+
+
 def _need_root() -> Path:
     root = checkout_root()
     if root is None:
@@ -223,13 +233,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"==> port {wanted} is busy; using {port}", flush=True)
             print(f"==> opening JupyterLab on http://127.0.0.1:{port} (the address with its "
                   "login token is printed below; Ctrl-C stops it)", flush=True)
-            return subprocess.call(lab_command(py, root, port, rest), cwd=root)
+            return _hand_over(lab_command(py, root, port, rest), root)
         if args.command == "test":
             print("==> lint (ruff)", flush=True)
             if subprocess.call([str(py), "-m", "ruff", "check", "."], cwd=root):
                 return 1
             print("==> tests: unit tests, then every notebook with strict nbval", flush=True)
-            return subprocess.call([str(py), "-m", "pytest", *rest], cwd=root)
+            return _hand_over([str(py), "-m", "pytest", *rest], root)
         if args.command == "student":
             return subprocess.call([str(py), "-m", "course_lib.student", *rest], cwd=root)
         return subprocess.call([str(py), "-m", "course_lib.setup_check"], cwd=root)

@@ -131,6 +131,13 @@ def test_lab_banner_names_the_port_it_really_listens_on(tmp_path):
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+    deadline = time.time() + 20
+    while True:   # lab became JupyterLab itself: terminating it leaves no server behind
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                break
+        assert time.time() < deadline, f"a server still listens on {port} after lab ended"
+        time.sleep(0.5)
 
 
 def _venv(where: Path) -> Path:
