@@ -10,7 +10,8 @@ import numbers
 
 import numpy as np
 
-from .conv import _as_float_array, _check_int
+from ._args import float_array as _as_float_array
+from ._args import integer
 
 __all__ = ["relu", "relu_grad", "leaky_relu", "sigmoid", "tanh", "softmax"]
 
@@ -137,7 +138,7 @@ def softmax(x, axis=-1) -> np.ndarray:
     x = _as_float_array(x, "x")
     if x.ndim == 0:
         raise ValueError("x must have at least 1 dimension, got a 0-dimensional array")
-    axis = _check_int(axis, "axis", -(2**63))
+    axis = integer(axis, "axis")
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(
             f"axis must be an integer in [{-x.ndim}, {x.ndim - 1}] for x of shape {x.shape}, "

@@ -22,12 +22,12 @@ NumPy's type promotion); integer and boolean inputs are computed in float64.
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ._args import check_ndim, float_array, integer, pair
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -49,68 +49,12 @@ _CHUNK_BYTES = 1 << 24
 
 
 # ----------------------------------------------------------------------------- validation
-def _check_int(value, name: str, minimum: int) -> int:
-    """Return ``value`` as an int if it is an integer >= ``minimum``; raise otherwise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and not math.isfinite(value):
-            what = "a finite integer"
-        else:
-            what = "an integer"
-        raise TypeError(
-            f"{name} must be {what} >= {minimum}, got {value!r} of type {type(value).__name__}"
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return int(value)
-
-
-def _pair(value, name: str, minimum: int) -> tuple[int, int]:
-    """An int ``v`` means ``(v, v)``; a pair ``(a, b)`` is checked element by element."""
-    if isinstance(value, (tuple, list, np.ndarray)):
-        if len(value) != 2:
-            raise ValueError(
-                f"{name} must be an integer >= {minimum} or a pair of them "
-                f"(height, width), got {value!r} with {len(value)} elements"
-            )
-        try:
-            return (
-                _check_int(value[0], name, minimum),
-                _check_int(value[1], name, minimum),
-            )
-        except (TypeError, ValueError) as err:
-            raise type(err)(
-                f"{name} must be an integer >= {minimum} or a pair of them (height, width), "
-                f"got {tuple(value)!r}"
-            ) from None
-    try:
-        v = _check_int(value, name, minimum)
-    except (TypeError, ValueError) as err:
-        raise type(err)(
-            f"{name} must be an integer >= {minimum} or a pair of them (height, width), "
-            f"got {value!r}"
-        ) from None
-    return v, v
-
-
-def _as_float_array(x, name: str) -> np.ndarray:
-    """``x`` as an ndarray of a floating dtype (float32/float64 kept; ints and bools -> float64)."""
-    arr = np.asarray(x)
-    if arr.dtype.kind == "f":
-        return arr
-    if arr.dtype.kind in "biu":
-        return arr.astype(np.float64)
-    raise TypeError(
-        f"{name} must be an array of real numbers (float32, float64, int or bool), "
-        f"got dtype {arr.dtype}"
-    )
-
-
-def _check_ndim(arr: np.ndarray, name: str, ndims: tuple[int, ...], layout: str) -> None:
-    if arr.ndim not in ndims:
-        raise ValueError(
-            f"{name} must have shape {layout} ({' or '.join(map(str, ndims))} dimensions), "
-            f"got shape {arr.shape} with {arr.ndim} dimensions"
-        )
+# The checks live in _args (shared by every numeric module); these local names are the ones the
+# functions below call, and lessons print some of those functions' source.
+_check_int = integer
+_pair = pair
+_as_float_array = float_array
+_check_ndim = check_ndim
 
 
 def _output_size(n: int, k: int, s: int, p: int, what: str, dim: str) -> int:

@@ -20,8 +20,7 @@ import numbers
 
 import numpy as np
 
-from course_lib.conv import _as_float_array
-
+from ._args import float_array as _as_float_array
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = ["flatten", "linear", "compose_linear", "log_softmax", "cross_entropy"]

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conv import _as_float_array, _check_ndim, _output_size, _pair, pad2d
+from ._args import check_ndim as _check_ndim
+from ._args import float_array as _as_float_array
+from ._args import pair as _pair
+from .conv import _output_size, pad2d
 
 __all__ = ["max_pool2d", "avg_pool2d"]
 
