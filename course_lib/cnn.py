@@ -46,6 +46,8 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
+from ._args import integer  # noqa: E402
+
 __all__ = [
     "build_keras_cnn", "build_torch_cnn", "feature_shape", "count_parameters",
     "conv_kernel_keras_to_torch", "dense_kernel_keras_to_torch", "copy_keras_to_torch",
@@ -86,12 +88,7 @@ warnings.filterwarnings("ignore", message=r"__array__ implementation doesn't acc
 keras = _import_keras()
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+_check_int = integer  # the name build_keras_cnn and train_torch call (lessons print them)
 
 
 def feature_shape(height: int, width: int, kernel_size: int = 3, padding: str = "valid",

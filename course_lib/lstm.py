@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._args import integer
 from ._blas import ignore_blas_invalid_flag
 from .activations import sigmoid, tanh
 
@@ -158,16 +159,11 @@ class LSTMParams:
             >>> LSTMParams.random(4, 3, seed=1, dtype=np.float32).W_s.dtype
             dtype('float32')
         """
-        for name, v in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if isinstance(v, bool) or not isinstance(v, int | np.integer):
-                raise TypeError(f"{name} must be an int, got {type(v).__name__} {v!r}")
-            if v < 1:
-                raise ValueError(f"{name} must be >= 1, got {v}")
+        H, D = integer(hidden_size, "hidden_size", 1), integer(input_size, "input_size", 1)
         dt = np.dtype(dtype)
         if not np.issubdtype(dt, np.floating):
             raise TypeError(f"dtype must be a floating dtype such as np.float64, got {dt}")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        H, D = int(hidden_size), int(input_size)
         k = 1.0 / np.sqrt(H)
         arrays = {f"W_{g}": rng.uniform(-k, k, (H, H + D)) for g in _GATES}
         arrays.update({f"b_{g}": rng.uniform(-k, k, H) for g in _GATES})

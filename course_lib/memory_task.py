@@ -30,6 +30,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._args import integer
+
 __all__ = [
     "make_memory_task",
     "chance_accuracy",
@@ -45,14 +47,6 @@ __all__ = [
 
 KINDS = ("rnn", "lstm")
 INITS = ("chrono", "default")
-
-
-def _positive_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 def _check_kind(kind) -> str:
@@ -81,10 +75,10 @@ def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int
         >>> bool((x[0].argmax(axis=1) == y).all()), bool((x[1:, :, 2] == 1).all())
         (True, True)
     """
-    n = _positive_int("n", n)
-    lag = _positive_int("lag", lag, minimum=0)
-    n_symbols = _positive_int("n_symbols", n_symbols, minimum=2)
-    n_distractors = _positive_int("n_distractors", n_distractors)
+    n = integer(n, "n", 1)
+    lag = integer(lag, "lag", 0)
+    n_symbols = integer(n_symbols, "n_symbols", 2)
+    n_distractors = integer(n_distractors, "n_distractors", 1)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     y = rng.integers(0, n_symbols, n)
     distract = rng.integers(n_symbols, n_symbols + n_distractors, (lag, n))
@@ -95,7 +89,7 @@ def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int
 
 def chance_accuracy(n_symbols: int = 4) -> float:
     """Accuracy of guessing: ``1 / n_symbols``."""
-    return 1.0 / _positive_int("n_symbols", n_symbols, minimum=2)
+    return 1.0 / integer(n_symbols, "n_symbols", 2)
 
 
 def chrono_init_(lstm: nn.LSTM, t_max: float, generator: torch.Generator | None = None) -> nn.LSTM:
@@ -141,9 +135,9 @@ class MemoryModel(nn.Module):
                  t_max: float | None = None):
         super().__init__()
         self.kind = _check_kind(kind)
-        input_size = _positive_int("input_size", input_size)
-        hidden_size = _positive_int("hidden_size", hidden_size)
-        n_classes = _positive_int("n_classes", n_classes)
+        input_size = integer(input_size, "input_size", 1)
+        hidden_size = integer(hidden_size, "hidden_size", 1)
+        n_classes = integer(n_classes, "n_classes", 1)
         cls = nn.LSTM if kind == "lstm" else nn.RNN
         self.rnn = cls(input_size, hidden_size)
         if kind == "lstm" and t_max is not None:
@@ -208,15 +202,15 @@ def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps:
         every step and the trained model.
     """
     kind = _check_kind(kind)
-    lag = _positive_int("lag", lag, minimum=0)
-    max_steps = _positive_int("max_steps", max_steps)
-    batch_size = _positive_int("batch_size", batch_size)
-    patience = _positive_int("patience", patience)
-    n_test = _positive_int("n_test", n_test)
+    lag = integer(lag, "lag", 0)
+    max_steps = integer(max_steps, "max_steps", 1)
+    batch_size = integer(batch_size, "batch_size", 1)
+    patience = integer(patience, "patience", 1)
+    n_test = integer(n_test, "n_test", 1)
     if not (isinstance(lr, int | float) and lr > 0 and math.isfinite(lr)):
         raise ValueError(f"lr must be a positive number, got {lr!r}")
     if threads is not None:
-        threads = _positive_int("threads", threads)
+        threads = integer(threads, "threads", 1)
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
     task = {"n_symbols": n_symbols, "n_distractors": n_distractors}

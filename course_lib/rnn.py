@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ._args import integer
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -51,14 +52,6 @@ def _float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
     if dt not in _FLOATS:
         raise TypeError(f"{name} must be numpy.float32 or numpy.float64, got {dt}")
     return dt
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int (>= 1), got {value}")
-    return int(value)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value; compare by identity
@@ -166,9 +159,9 @@ class RNNParams:
             >>> RNNParams.random(1, 2, 1, seed=3, dtype=np.float32).W.dtype
             dtype('float32')
         """
-        D = _positive_int(input_size, "input_size")
-        H = _positive_int(hidden_size, "hidden_size")
-        O = _positive_int(output_size, "output_size")
+        D = integer(input_size, "input_size", 1)
+        H = integer(hidden_size, "hidden_size", 1)
+        O = integer(output_size, "output_size", 1)
         dt = _float_dtype(dtype)
         rng = np.random.default_rng(seed)
         k = 1.0 / np.sqrt(H)
@@ -572,7 +565,7 @@ def example_inputs(kind: str, length: int, seed: int = 0, dtype: Any = np.float6
         >>> example_inputs("impulse", 4)[:, 0, 0]
         array([1., 0., 0., 0.])
     """
-    T = _positive_int(length, "length")
+    T = integer(length, "length", 1)
     dt = _float_dtype(dtype)
     if kind not in INPUT_KINDS:
         raise KeyError(f"kind must be one of {INPUT_KINDS}, got {kind!r}")

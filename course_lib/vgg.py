@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from ._args import integer
+
 __all__ = [
     "VGG_CONFIGS", "VGG_PREDECESSOR", "PAPER_TABLE2_MILLIONS", "LRN_SETTINGS", "VGG_REFERENCE",
     "parse_layer", "config_layers", "weight_layer_count", "new_layers", "config_table",
@@ -96,11 +98,8 @@ def _check_config(config: Any) -> str:
 
 
 def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    # (name, value) order kept: lesson 07 prints _walk, which calls it
+    return integer(value, name, minimum)
 
 
 def _check_width(width: Any) -> float:

@@ -164,8 +164,8 @@ def test_feature_shape_matches_both_frameworks():
     ((8, 8, 3, "full", 2), ValueError, "padding must be one of"),
     ((8, 8, 9, "valid", 2), ValueError, "kernel_size=9 is larger than the input height 8"),
     ((8, 8, 3, "valid", 7), ValueError, "pool_size=7 is larger than the feature map height 6"),
-    ((0, 8, 3, "same", 2), ValueError, "height must be >= 1, got 0"),
-    ((8, 8.0, 3, "same", 2), TypeError, "width must be an int, got float"),
+    ((0, 8, 3, "same", 2), ValueError, "height must be an integer >= 1, got 0"),
+    ((8, 8.0, 3, "same", 2), TypeError, "width must be an integer >= 1, got .* of type float"),
     ((8, 8, True, "same", 2), TypeError, "kernel_size must be an int"),
 ])
 def test_feature_shape_bad_arguments(args, exc, match):
@@ -176,13 +176,13 @@ def test_feature_shape_bad_arguments(args, exc, match):
 @pytest.mark.parametrize("build", [cnn.build_keras_cnn, cnn.build_torch_cnn])
 @pytest.mark.parametrize("kwargs, exc, match", [
     ({"input_shape": (8, 8)}, ValueError, "input_shape must be a tuple .* of three ints"),
-    ({"input_shape": (8, 0, 1)}, ValueError, r"input_shape\[1\] must be >= 1"),
-    ({"num_classes": 1}, ValueError, "num_classes must be >= 2, got 1"),
-    ({"filters": 0}, ValueError, "filters must be >= 1, got 0"),
+    ({"input_shape": (8, 0, 1)}, ValueError, r"input_shape\[1\] must be an integer >= 1"),
+    ({"num_classes": 1}, ValueError, "num_classes must be an integer >= 2, got 1"),
+    ({"filters": 0}, ValueError, "filters must be an integer >= 1, got 0"),
     ({"filters": 2.5}, TypeError, "filters must be an int"),
     ({"padding": "SAME"}, ValueError, r"padding must be one of \('valid', 'same'\), got 'SAME'"),
     ({"pool_size": 9}, ValueError, "pool_size=9 is larger"),
-    ({"seed": -1}, ValueError, "seed must be >= 0"),
+    ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
 ])
 def test_builders_bad_arguments(build, kwargs, exc, match):
     with pytest.raises(exc, match=match):
@@ -274,9 +274,9 @@ def test_evaluate_and_predict_torch_against_torch():
     ({"data": (np.zeros((4, 8, 8)), np.zeros(4, int))}, ValueError, "data images must have 4 dim"),
     ({"data": (np.zeros((4, 1, 8, 8)), np.zeros(3, int))}, ValueError, r"labels must have shape \(4,\)"),
     ({"data": (np.zeros((4, 1, 8, 8)), np.zeros(4))}, TypeError, "labels must be integers"),
-    ({"epochs": 0}, ValueError, "epochs must be >= 1"),
+    ({"epochs": 0}, ValueError, "epochs must be an integer >= 1"),
     ({"lr": -1.0}, ValueError, "lr must be a positive number, got -1.0"),
-    ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
+    ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1"),
     ({"validation": np.zeros(3)}, ValueError, "validation must be a pair"),
     ({"model": "net"}, TypeError, "model must be a torch.nn.Module, got str"),
 ])

@@ -224,8 +224,8 @@ def test_bad_params(change, exc, match):
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [
-    ({"input_size": 0, "hidden_size": 3}, ValueError, r"input_size must be >= 1, got 0"),
-    ({"input_size": 2, "hidden_size": -1}, ValueError, r"hidden_size must be >= 1, got -1"),
+    ({"input_size": 0, "hidden_size": 3}, ValueError, r"input_size must be an integer >= 1, got 0"),
+    ({"input_size": 2, "hidden_size": -1}, ValueError, r"hidden_size must be an integer >= 1, got -1"),
     ({"input_size": 2.0, "hidden_size": 3}, TypeError, r"input_size must be an int"),
     ({"input_size": 2, "hidden_size": True}, TypeError, r"hidden_size must be an int"),
     ({"input_size": 2, "hidden_size": 3, "dtype": np.int64}, TypeError, r"dtype must be a floating"),

@@ -46,11 +46,11 @@ def test_chance():
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [
-    ({"n": 0, "lag": 3}, ValueError, r"n must be >= 1, got 0"),
-    ({"n": 2, "lag": -1}, ValueError, r"lag must be >= 0, got -1"),
-    ({"n": 2, "lag": 3, "n_symbols": 1}, ValueError, r"n_symbols must be >= 2, got 1"),
-    ({"n": 2, "lag": 3, "n_distractors": 0}, ValueError, r"n_distractors must be >= 1, got 0"),
-    ({"n": 2.5, "lag": 3}, TypeError, r"n must be an int, got float"),
+    ({"n": 0, "lag": 3}, ValueError, r"n must be an integer >= 1, got 0"),
+    ({"n": 2, "lag": -1}, ValueError, r"lag must be an integer >= 0, got -1"),
+    ({"n": 2, "lag": 3, "n_symbols": 1}, ValueError, r"n_symbols must be an integer >= 2, got 1"),
+    ({"n": 2, "lag": 3, "n_distractors": 0}, ValueError, r"n_distractors must be an integer >= 1, got 0"),
+    ({"n": 2.5, "lag": 3}, TypeError, r"n must be an integer >= 1, got .* of type float"),
 ])
 def test_bad_task_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
@@ -83,7 +83,7 @@ def test_model_shapes(kind):
 def test_bad_model_arguments():
     with pytest.raises(ValueError, match=r"kind must be one of \('rnn', 'lstm'\), got 'gru'"):
         MemoryModel("gru", 8, 5, 4)
-    with pytest.raises(ValueError, match="hidden_size must be >= 1"):
+    with pytest.raises(ValueError, match="hidden_size must be an integer >= 1"):
         MemoryModel("lstm", 8, 0, 4)
 
 
@@ -129,9 +129,9 @@ def test_budget_is_respected():
 
 @pytest.mark.parametrize("kwargs, exc, match", [
     ({"kind": "gru", "lag": 3}, ValueError, r"kind must be one of"),
-    ({"kind": "lstm", "lag": -2}, ValueError, r"lag must be >= 0, got -2"),
+    ({"kind": "lstm", "lag": -2}, ValueError, r"lag must be an integer >= 0, got -2"),
     ({"kind": "lstm", "lag": 3, "lr": -1.0}, ValueError, r"lr must be a positive number, got -1.0"),
-    ({"kind": "lstm", "lag": 3, "max_steps": 0}, ValueError, r"max_steps must be >= 1, got 0"),
+    ({"kind": "lstm", "lag": 3, "max_steps": 0}, ValueError, r"max_steps must be an integer >= 1, got 0"),
     ({"kind": "lstm", "lag": 3, "batch_size": 1.5}, TypeError, r"batch_size must be an int"),
 ])
 def test_bad_training_arguments(kwargs, exc, match):
@@ -143,7 +143,7 @@ def test_thread_setting_is_restored():
     before = torch.get_num_threads()
     train_memory_model("rnn", 2, max_steps=2, seed=0, threads=1)
     assert torch.get_num_threads() == before
-    with pytest.raises(ValueError, match="threads must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="threads must be an integer >= 1, got 0"):
         train_memory_model("rnn", 2, max_steps=2, threads=0)
 
 

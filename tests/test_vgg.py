@@ -347,7 +347,7 @@ def test_unknown_config_lists_the_valid_names():
 
 
 @pytest.mark.parametrize("kwargs, exc, words", [
-    ({"num_classes": 0}, ValueError, "num_classes must be >= 1"),
+    ({"num_classes": 0}, ValueError, "num_classes must be an integer >= 1"),
     ({"num_classes": 10.0}, TypeError, "num_classes must be an int"),
     ({"num_classes": True}, TypeError, "num_classes"),
     ({"width": 0}, ValueError, "width must be a positive"),
@@ -355,7 +355,7 @@ def test_unknown_config_lists_the_valid_names():
     ({"width": float("nan")}, ValueError, "width"),
     ({"width": float("inf")}, ValueError, "width"),
     ({"width": "1"}, TypeError, "width"),
-    ({"input_size": 31}, ValueError, "input_size must be >= 32, got 31"),
+    ({"input_size": 31}, ValueError, "input_size must be an integer >= 32, got 31"),
     ({"input_size": 224.0}, TypeError, "input_size must be an int"),
 ])
 def test_bad_options_name_the_argument(kwargs, exc, words):
@@ -387,7 +387,7 @@ def test_other_bad_input():
         receptive_field([(3.0, 1)])
     with pytest.raises(TypeError, match="layers must be"):
         receptive_field("conv3-64")
-    with pytest.raises(ValueError, match="n_layers must be >= 1"):
+    with pytest.raises(ValueError, match="n_layers must be an integer >= 1"):
         conv_stack_parameters(0, 3, 8)
     with pytest.raises(TypeError, match="channels"):
         conv_stack_parameters(1, 3, 8.5)
