@@ -168,6 +168,8 @@ def call_with_time_limit(fn: Callable, *args: Any, seconds: float | None = None,
         raise ValueError(f"seconds must be a positive number, got {seconds!r}")
     if _can_use_alarm():
         return _call_with_alarm(fn, args, kwargs, seconds)
+    if threading.current_thread().name == _WORKER:
+        return fn(*args, **kwargs)     # already in a worker: the enclosing limit covers it
     return _call_in_thread(fn, args, kwargs, seconds)
 
 
@@ -201,6 +203,9 @@ def _call_with_alarm(fn: Callable, args: tuple, kwargs: dict, seconds: float) ->
                 signal.setitimer(signal.ITIMER_REAL, *old_timer)
 
 
+_WORKER = "learner-function"
+
+
 def _call_in_thread(fn: Callable, args: tuple, kwargs: dict, seconds: float) -> Any:
     box: dict[str, Any] = {}
 
@@ -210,7 +215,7 @@ def _call_in_thread(fn: Callable, args: tuple, kwargs: dict, seconds: float) -> 
         except BaseException as e:  # noqa: BLE001 - handed to the caller below
             box["error"] = e
 
-    worker = threading.Thread(target=run, name="learner-function", daemon=True)
+    worker = threading.Thread(target=run, name=_WORKER, daemon=True)
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
@@ -237,6 +242,10 @@ def _stop_thread(worker: threading.Thread, tries: int = 10) -> None:
             return
         set_exc(ctypes.c_ulong(worker.ident), ctypes.py_object(_Interrupt))
         worker.join(_REFIRE)
+    if worker.is_alive() and worker.ident is not None:
+        # blocked in C (a sleep): withdraw the exception, which would otherwise stay pending
+        # and keep every other thread's interpreter loop checking for it (slowing them down)
+        set_exc(ctypes.c_ulong(worker.ident), None)
 
 
 class _Call:
@@ -329,20 +338,27 @@ def _tripwired(fn: Callable, call: _Call) -> Callable:
     return run
 
 
+_ACTIVE: list[float] = []                 # the time limits of the checks now running, outermost first
+_SLOW: dict[int, TimeLimitExceeded] = {}  # the learner's functions that ran out of time in this check
+
+
 def _guarded(fn: Any, call: _Call) -> Any:
     """``fn`` wrapped for one check: every call has the time limit and the tripwires; after one
     call ran out of time, further calls fail at once (a checker that calls it again does not
     wait again); what it raises is noted, so the message can say it was the learner's error."""
     inner = _tripwired(fn, call)
 
+    key = id(inspect.unwrap(fn))
+
     @functools.wraps(fn)
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        call.slow = call.slow or _SLOW.get(key)
         if call.slow is not None:
             raise call.slow
         try:
             return call_with_time_limit(inner, *args, seconds=call.seconds, **kwargs)
         except TimeLimitExceeded as e:
-            call.slow = e
+            call.slow = _SLOW[key] = e
             raise
         except Exception as e:
             call.raised.append(e)
@@ -745,11 +761,21 @@ class Exercise:
         """Judge ``answer``. Never raises; gives up on a function of the learner's that does
         not return within ``time_limit`` seconds per call (default: the exercise's, else
         :data:`TIME_LIMIT`), and refuses one that calls a forbidden function."""
-        seconds = time_limit or self.time_limit or TIME_LIMIT
+        # a check inside a check (a checker's plain exercise) keeps the enclosing limit
+        seconds = time_limit or (_ACTIVE[-1] if _ACTIVE else None) or self.time_limit or TIME_LIMIT
         if _is_placeholder(answer):
             return self._result(NOT_ATTEMPTED,
                                 "replace the placeholder (...) with your answer, then run the cell again")
+        if not _ACTIVE:
+            _SLOW.clear()
         call = _Call(seconds, self.forbidden, self.allowed)
+        _ACTIVE.append(seconds)
+        try:
+            return self._verdict(answer, call)
+        finally:
+            _ACTIVE.pop()
+
+    def _verdict(self, answer: Any, call: _Call) -> Result:
         try:
             result = self._judge(_guard_answer(answer, call))
         except NotImplementedError:
