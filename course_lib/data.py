@@ -50,7 +50,7 @@ def load_photo(name: str = "china", gray: bool = True, size: int | None = None,
         dtype: float32 (default) or float64.
     """
     if name not in PHOTOS:
-        raise KeyError(f"name must be one of {PHOTOS}, got {name!r}")
+        raise ValueError(f"name must be one of {PHOTOS}, got {name!r}")
     if size is not None and (not isinstance(size, int | np.integer) or size < 1):
         raise ValueError(f"size must be a positive int or None, got {size!r}")
     from PIL import Image

@@ -56,7 +56,8 @@ def get_kernel(name: str) -> np.ndarray:
         ndarray: shape ``(3, 3)``, float64.
 
     Raises:
-        KeyError: ``name`` is not a known kernel; the message lists the valid names.
+        TypeError: ``name`` is not a string.
+        ValueError: ``name`` is not a known kernel; the message lists the valid names.
 
     Example::
 
@@ -65,8 +66,11 @@ def get_kernel(name: str) -> np.ndarray:
                [ 1., -4.,  1.],
                [ 0.,  1.,  0.]])
     """
-    if not isinstance(name, str) or name not in KERNELS:
-        raise KeyError(
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a kernel name (str), got {type(name).__name__} {name!r}; "
+                        f"valid names: {', '.join(sorted(KERNELS))}")
+    if name not in KERNELS:
+        raise ValueError(
             f"name {name!r} is not a known kernel; valid names: {', '.join(sorted(KERNELS))}"
         )
     return KERNELS[name].copy()

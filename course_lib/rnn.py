@@ -568,7 +568,7 @@ def example_inputs(kind: str, length: int, seed: int = 0, dtype: Any = np.float6
     T = integer(length, "length", 1)
     dt = _float_dtype(dtype)
     if kind not in INPUT_KINDS:
-        raise KeyError(f"kind must be one of {INPUT_KINDS}, got {kind!r}")
+        raise ValueError(f"kind must be one of {INPUT_KINDS}, got {kind!r}")
     t = np.arange(T)
     if kind == "impulse":
         x = (t == 0).astype(float)

@@ -92,7 +92,7 @@ def _check_config(config: Any) -> str:
         raise TypeError(f"config must be a configuration name (str), got {type(config).__name__} "
                         f"{config!r}; valid names: {', '.join(VGG_CONFIGS)}")
     if config not in VGG_CONFIGS:
-        raise KeyError(f"config {config!r} is not a configuration of Table 1; valid names: "
+        raise ValueError(f"config {config!r} is not a configuration of Table 1; valid names: "
                        f"{', '.join(VGG_CONFIGS)}")
     return config
 
@@ -422,7 +422,7 @@ class LayerTable:
     def column(self, name: str) -> np.ndarray:
         """One numeric column (``"params"``, ``"macs"`` or ``"activations"``) as int64."""
         if name not in ("params", "macs", "activations"):
-            raise KeyError(f"name {name!r} is not a numeric column; valid: 'params', 'macs', "
+            raise ValueError(f"name {name!r} is not a numeric column; valid: 'params', 'macs', "
                            "'activations'")
         return np.array([getattr(r, name) for r in self.rows], dtype=np.int64)
 

@@ -139,7 +139,7 @@ def shape_mask(shape: str) -> np.ndarray:
         return (i - c) ** 2 + (j - c) ** 2 <= (s / 2) ** 2
     if shape == "triangle":  # apex at the top, base along the bottom row
         return np.abs(j - c) <= (i + 1) / 2
-    raise KeyError(f"shape must be one of {SHAPES}, got {shape!r}")
+    raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
 
 
 def make_scene(rng: np.random.Generator | int, n_objects: int | None = None
@@ -196,7 +196,7 @@ def render_scene(scene: Sequence[SceneObject]) -> np.ndarray:
         if not isinstance(o, SceneObject):
             raise TypeError(f"scene must hold SceneObject items, got {type(o).__name__}")
         if o.colour not in COLOUR_RGB:
-            raise KeyError(f"colour must be one of {COLOURS}, got {o.colour!r}")
+            raise ValueError(f"colour must be one of {COLOURS}, got {o.colour!r}")
         for name, v in (("row", o.row), ("col", o.col)):
             _check_int(name, v, 0, GRID - 1)
         if (o.row, o.col) in seen:
@@ -264,7 +264,7 @@ def _candidates(scene: Sequence[SceneObject], qtype: str, rng: np.random.Generat
         for c, s in pairs:
             out.append((f"Is there a {c} {s}?", "yes" if want_yes else "no"))
     else:
-        raise KeyError(f"qtype must be one of {QUESTION_TYPES}, got {qtype!r}")
+        raise ValueError(f"qtype must be one of {QUESTION_TYPES}, got {qtype!r}")
     return out
 
 
@@ -441,7 +441,7 @@ def encode_dataset(data: VQAData, vocab: Vocabulary, length: int | None = None) 
     """Turn ``VQAData`` into tensors for the model (see ``Encoded``)."""
     for s in data.samples:
         if s.answer not in ANSWERS:
-            raise KeyError(f"answer must be one of {ANSWERS}, got {s.answer!r}")
+            raise ValueError(f"answer must be one of {ANSWERS}, got {s.answer!r}")
     images = torch.from_numpy(np.ascontiguousarray(data.images.transpose(0, 3, 1, 2)))
     return Encoded(
         images=images,
@@ -570,7 +570,7 @@ def build_model(vocab: Vocabulary, kind: str = "full", seed: int = 0, **kwargs) 
     """
     flags = {"full": (True, True), "question": (False, True), "image": (True, False)}
     if kind not in flags:
-        raise KeyError(f"kind must be one of {tuple(flags)}, got {kind!r}")
+        raise ValueError(f"kind must be one of {tuple(flags)}, got {kind!r}")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(_check_int("seed", seed, 0))
         return VQAModel(len(vocab), len(ANSWERS), use_image=flags[kind][0],

@@ -181,7 +181,7 @@ def test_load_photo_and_errors():
     img = data.load_photo("flower", gray=True, size=32)
     assert img.shape == (32, 32) and img.dtype == np.float32
     assert data.load_photo("china", gray=False, size=16).shape == (16, 16, 3)
-    with pytest.raises(KeyError, match="name must be one of"):
+    with pytest.raises(ValueError, match="name must be one of"):
         data.load_photo("cat")
     with pytest.raises(ValueError, match="size must be a positive int"):
         data.load_photo("china", size=0)

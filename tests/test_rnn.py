@@ -363,7 +363,7 @@ def test_example_inputs():
         assert x.shape == (9, 1, 1) and x.dtype == np.float32
     np.testing.assert_array_equal(example_inputs("impulse", 3)[:, 0, 0], [1, 0, 0])
     np.testing.assert_array_equal(example_inputs("noise", 5, seed=1), example_inputs("noise", 5, seed=1))
-    with pytest.raises(KeyError, match="kind must be one of"):
+    with pytest.raises(ValueError, match="kind must be one of"):
         example_inputs("square", 4)
     with pytest.raises(ValueError, match="length"):
         example_inputs("sine", 0)

@@ -238,7 +238,7 @@ def test_bad_constructor_arguments():
         kernel_explorer(size=4)
     with pytest.raises(TypeError, match="correlate must be a function"):
         kernel_explorer(correlate=3)
-    with pytest.raises(KeyError, match="valid names"):
+    with pytest.raises(ValueError, match="valid names"):
         kernel_explorer(kernel="no_such_kernel")
     with pytest.raises(ValueError, match="stride must be an int from 1 to 4, got 9"):
         kernel_explorer(stride=9)
