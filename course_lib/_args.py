@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from typing import Any
 
 import numpy as np
 
-__all__ = ["integer", "pair", "real", "choice", "float_array", "check_ndim", "seed"]
+__all__ = ["integer", "pair", "real", "choice", "float_array", "check_ndim", "seed",
+           "size_budget", "set_size_budget", "check_size"]
+
+# The largest array (in bytes) a course_lib function allocates without being asked to: small
+# enough that a learner on a 2 GB hosted kernel gets an error instead of a dead kernel.
+DEFAULT_SIZE_BUDGET = 512 * 2**20
+_ENV_BUDGET = "COURSE_LIB_SIZE_BUDGET"
 
 
 def _bounds(minimum: int | float | None, maximum: int | float | None) -> str:
@@ -108,3 +115,56 @@ def check_ndim(arr: np.ndarray, name: str, ndims: tuple[int, ...], layout: str) 
 def seed(value: Any, name: str = "seed") -> int:
     """A random seed: an integer >= 0."""
     return integer(value, name, 0)
+
+
+def _budget_from_env() -> int:
+    text = os.environ.get(_ENV_BUDGET, "").strip()
+    if not text:
+        return DEFAULT_SIZE_BUDGET
+    try:
+        return integer(int(text), _ENV_BUDGET, 1)
+    except ValueError:
+        raise ValueError(f"the environment variable {_ENV_BUDGET} must be a whole number of bytes "
+                         f">= 1, got {text[:40]!r}") from None
+
+
+_size_budget = _budget_from_env()
+
+
+def size_budget() -> int:
+    """The size budget in bytes: the largest array a course_lib function will allocate."""
+    return _size_budget
+
+
+def set_size_budget(nbytes: int | None) -> int:
+    """Set the size budget to ``nbytes`` (``None``: back to the default); return the old one.
+
+    The default (512 MiB, or the environment variable ``COURSE_LIB_SIZE_BUDGET``) keeps a
+    2 GB hosted kernel alive; raise it on a machine with more memory.
+    """
+    global _size_budget
+    old = _size_budget
+    _size_budget = DEFAULT_SIZE_BUDGET if nbytes is None else integer(nbytes, "nbytes", 1)
+    return old
+
+
+def _human(nbytes: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if nbytes < 1024 or unit == "TiB":
+            return f"{nbytes} {unit}" if unit == "bytes" else f"{nbytes:.1f} {unit}"
+        nbytes /= 1024
+    return ""  # unreachable
+
+
+def check_size(shape: tuple[int, ...], dtype: Any, cause: str, what: str) -> None:
+    """Raise a ``ValueError`` before allocating an array of ``shape`` and ``dtype`` that is
+    larger than the size budget. ``cause`` names the arguments that made it large (for example
+    ``"padding=20000"``), ``what`` the array (``"the padded image"``)."""
+    nbytes = math.prod(int(n) for n in shape) * np.dtype(dtype).itemsize  # Python ints: no overflow
+    if nbytes > _size_budget:
+        raise ValueError(
+            f"{cause} would need {_human(nbytes)} for {what} of shape {tuple(shape)}, more than "
+            f"the size budget of {_human(_size_budget)}; use smaller arguments, or raise the "
+            f"budget with course_lib.set_size_budget(nbytes) (or the {_ENV_BUDGET} environment "
+            f"variable) if the machine has the memory"
+        )

@@ -27,7 +27,7 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ._args import check_ndim, float_array, integer, pair
+from ._args import check_ndim, check_size, float_array, integer, pair
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -264,6 +264,11 @@ def _check_conv_args(x, weight, stride, padding):
     kh, kw = weight.shape[2:]
     out_h = _output_size(h, kh, sh, ph, "kernel height", "height")
     out_w = _output_size(w, kw, sw, pw, "kernel width", "width")
+    n, c = x.shape[:2]
+    dtype = np.result_type(x, weight)
+    check_size((n, h + 2 * ph, w + 2 * pw, c), dtype, f"padding={padding!r}", "the padded input")
+    check_size((n, weight.shape[0], out_h, out_w), dtype,
+               f"x of shape {x.shape} with padding={padding!r}", "the output")
     return x, weight, (sh, sw), (ph, pw), (out_h, out_w)
 
 

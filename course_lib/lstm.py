@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._args import integer
+from ._args import check_size, integer
 from ._blas import ignore_blas_invalid_flag
 from .activations import sigmoid, tanh
 
@@ -163,6 +163,8 @@ class LSTMParams:
         dt = np.dtype(dtype)
         if not np.issubdtype(dt, np.floating):
             raise TypeError(f"dtype must be a floating dtype such as np.float64, got {dt}")
+        check_size((4 * H * (H + D + 1),), np.float64, f"input_size={D}, hidden_size={H}",
+                   "the parameters")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         k = 1.0 / np.sqrt(H)
         arrays = {f"W_{g}": rng.uniform(-k, k, (H, H + D)) for g in _GATES}

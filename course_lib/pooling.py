@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._args import check_ndim as _check_ndim
+from ._args import check_size
 from ._args import float_array as _as_float_array
 from ._args import pair as _pair
 from .conv import _output_size, pad2d
@@ -37,6 +38,8 @@ def _pool_args(x, kernel_size, stride, padding):
     h, w = x.shape[-2:]
     out_h = _output_size(h, kh, sh, ph, "kernel_size along the height", "height")
     out_w = _output_size(w, kw, sw, pw, "kernel_size along the width", "width")
+    check_size(x.shape[:-2] + (h + 2 * ph, w + 2 * pw), x.dtype,
+               f"kernel_size={kernel_size!r} with padding={padding!r}", "the padded input")
     return x, (kh, kw), (sh, sw), (ph, pw), (out_h, out_w)
 
 

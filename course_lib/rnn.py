@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ._args import integer
+from ._args import check_size, integer
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -163,6 +163,8 @@ class RNNParams:
         H = integer(hidden_size, "hidden_size", 1)
         O = integer(output_size, "output_size", 1)
         dt = _float_dtype(dtype)
+        check_size((H * (D + H + 1) + O * (H + 1),), np.float64,
+                   f"input_size={D}, hidden_size={H}, output_size={O}", "the parameters")
         rng = np.random.default_rng(seed)
         k = 1.0 / np.sqrt(H)
 
