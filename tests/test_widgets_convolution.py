@@ -206,6 +206,32 @@ def test_unfinished_learner_function_says_finish_the_exercise():
     assert "NotImplementedError: finish the exercise" in sw.message
 
 
+def test_learner_function_that_never_returns_is_stopped_and_the_last_picture_kept(monkeypatch):
+    import time
+
+    from course_lib import exercises
+
+    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.5)
+    state = {"loop": False}
+
+    def sometimes_loops(image, kernel, stride=1, padding=0):
+        while state["loop"]:
+            pass
+        return conv.correlate2d(image, kernel, stride=stride, padding=padding)
+
+    ex = kernel_explorer(image="synthetic", kernel="box_blur", correlate=sometimes_loops)
+    good = ex.output.copy()
+    state["loop"] = True
+    t0 = time.perf_counter()
+    ex.stride.value = 2
+    assert time.perf_counter() - t0 < 5
+    assert "did not return within 0.5 s" in ex.message
+    np.testing.assert_array_equal(ex.output, good)
+    state["loop"] = False
+    ex.stride.value = 1
+    assert ex.message == ""
+
+
 def test_learner_function_turning_bad_keeps_the_last_good_output():
     state = {"bad": False}
 

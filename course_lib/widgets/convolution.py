@@ -24,6 +24,7 @@ import ipywidgets as W
 import numpy as np
 
 from course_lib import conv, data, kernels
+from course_lib.exercises import TimeLimitExceeded, call_with_time_limit
 from course_lib.plotting import signed_limit
 from course_lib.plotting.cnn import visited_mask
 from course_lib.widgets._render import colorbar_png, to_png, to_rgb
@@ -101,16 +102,19 @@ def _term(v: float) -> str:
 def _call_learner(fn: Callable, image: np.ndarray, kernel: np.ndarray, stride: int,
                   padding: int) -> np.ndarray:
     """Call a learner's correlate: plain (image, kernel) when stride 1 and no padding, so a first
-    version without those arguments already works."""
+    version without those arguments already works. A call that does not return within the
+    exercises' time limit raises TimeLimitExceeded instead of freezing the kernel."""
     if stride == 1 and padding == 0:
-        return fn(image.copy(), kernel.copy())
-    return fn(image.copy(), kernel.copy(), stride=stride, padding=padding)
+        return call_with_time_limit(fn, image.copy(), kernel.copy())
+    return call_with_time_limit(fn, image.copy(), kernel.copy(), stride=stride, padding=padding)
 
 
 def _learner_error(e: Exception, stride: int, padding: int) -> str:
     """What to tell a learner whose function raised ``e``."""
     if isinstance(e, NotImplementedError):
         return "your function raised NotImplementedError: finish the exercise, then run it again"
+    if isinstance(e, TimeLimitExceeded):
+        return f"your function {e}"
     why = f"your function raised {type(e).__name__}: {e}"
     if isinstance(e, TypeError) and ("stride" in str(e) or "padding" in str(e)):
         why += (f" (it does not take stride and padding yet: it is called with stride={stride}, "
