@@ -149,7 +149,15 @@ def _check_image_kernel(image, kernel):
     kernel = _as_float_array(kernel, "kernel")
     _check_ndim(image, "image", (2,), "(H, W)")
     _check_ndim(kernel, "kernel", (2,), "(kh, kw)")
+    _check_not_empty(image, "image")
+    _check_not_empty(kernel, "kernel")
     return image, kernel
+
+
+def _check_not_empty(arr: np.ndarray, name: str) -> None:
+    """A zero-size image or kernel has no window to sum over: refuse it, not return zeros."""
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
 
 
 def correlate2d(image, kernel, stride=1, padding=0) -> np.ndarray:
@@ -258,6 +266,8 @@ def _check_conv_args(x, weight, stride, padding):
             f"{x.shape[1]} channels (shape {x.shape}); weight must have shape "
             f"(K, {x.shape[1]}, kh, kw)"
         )
+    _check_not_empty(x, "x")
+    _check_not_empty(weight, "weight")
     sh, sw = _pair(stride, "stride", 1)
     ph, pw = _pair(padding, "padding", 0)
     _, _, h, w = x.shape

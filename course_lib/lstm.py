@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._args import check_size, integer
+from ._args import check_size, integer, real
 from ._blas import ignore_blas_invalid_flag
 from .activations import sigmoid, tanh
 
@@ -160,6 +160,7 @@ class LSTMParams:
             dtype('float32')
         """
         H, D = integer(hidden_size, "hidden_size", 1), integer(input_size, "input_size", 1)
+        forget_bias = real(forget_bias, "forget_bias")  # NaN would make every b_f NaN
         dt = np.dtype(dtype)
         if not np.issubdtype(dt, np.floating):
             raise TypeError(f"dtype must be a floating dtype such as np.float64, got {dt}")

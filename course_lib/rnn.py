@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ._args import check_size, integer
+from ._args import check_size, float_array, integer
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -532,7 +532,9 @@ def _check_radius(value: Any, name: str) -> None:
 
 
 def scale_to_spectral_radius(W: np.ndarray, rho: float) -> np.ndarray:
-    """W multiplied by a number so that its spectral radius becomes ``rho`` (same dtype).
+    """W multiplied by a number so that its spectral radius becomes ``rho``.
+
+    A float W keeps its dtype; an integer or boolean W is returned as float64.
 
     Args:
         W: (H, H) a matrix whose spectral radius is not zero.
@@ -544,6 +546,7 @@ def scale_to_spectral_radius(W: np.ndarray, rho: float) -> np.ndarray:
         0.9
     """
     _check_radius(rho, "rho")
+    W = float_array(W, "W")  # an integer W would be truncated back to integers
     r = spectral_radius(W)
     if r == 0:
         raise ValueError("W has spectral radius 0 (e.g. all zero or nilpotent); it cannot be "

@@ -121,8 +121,9 @@ def _scaled(channels: int, width: float) -> int:
 # Layers and Table 1
 # ---------------------------------------------------------------------------------------------
 
-_CONV_RE = re.compile(r"^conv(\d+)-(\d+)$")
-_FC_RE = re.compile(r"^FC-(\d+)$")
+# sizes start with 1-9 (no "conv0-64", no "FC-0"); \Z, unlike $, refuses a trailing newline
+_CONV_RE = re.compile(r"^conv([1-9]\d*)-([1-9]\d*)\Z")
+_FC_RE = re.compile(r"^FC-([1-9]\d*)\Z")
 
 
 def parse_layer(label: str) -> dict:

@@ -289,3 +289,17 @@ def test_correlate2d_both_paths_match_scipy(kernel_shape, dtype):
     padded = np.pad(image.astype(np.float64), ((1, 1), (2, 2)))
     want = scipy.signal.correlate2d(padded, kernel.astype(np.float64), mode="valid")[::2, ::3]
     np.testing.assert_allclose(strided, want, rtol=1e-4 if dtype == np.float32 else 1e-10, atol=1e-4)
+
+
+# issue 13: a zero-size image, kernel or channel axis used to give an array of zeros (or divide
+# by zero); now it is refused by name
+@pytest.mark.parametrize("call, words", [
+    (lambda: correlate2d(np.ones((3, 3)), np.ones((0, 2))), r"kernel must not be empty, got shape \(0, 2\)"),
+    (lambda: convolve2d(np.ones((0, 3)), np.ones((1, 1))), r"image must not be empty, got shape \(0, 3\)"),
+    (lambda: correlate2d_naive(np.ones((3, 3)), np.ones((2, 0))), r"kernel must not be empty"),
+    (lambda: conv2d(np.ones((1, 0, 3, 3)), np.ones((1, 0, 2, 2))), r"x must not be empty, got shape \(1, 0, 3, 3\)"),
+    (lambda: conv2d(np.ones((1, 1, 3, 3)), np.ones((0, 1, 2, 2))), r"weight must not be empty"),
+])
+def test_zero_size_input_is_refused(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()

@@ -402,3 +402,16 @@ def test_lesson02_q4_memory():
 
 def test_params_repr_is_short():
     assert repr(LSTMParams.random(3, 2, seed=0)) == "LSTMParams(input_size=3, hidden_size=2, dtype=float64)"
+
+
+@pytest.mark.parametrize("bias, error, words", [
+    (float("nan"), ValueError, "forget_bias must be a finite number, got nan"),
+    (float("inf"), ValueError, "forget_bias must be a finite number, got inf"),
+    ("1", TypeError, "forget_bias must be a number, got str '1'"),
+    (True, TypeError, "forget_bias must be a number, got bool True"),
+])
+def test_a_forget_bias_that_is_not_a_finite_number_is_refused(bias, error, words):
+    with pytest.raises(error, match=words):
+        LSTMParams.random(2, 3, forget_bias=bias)
+    assert np.all(LSTMParams.random(2, 3, seed=0, forget_bias=1).b_f
+                  == LSTMParams.random(2, 3, seed=0).b_f + 1)

@@ -472,3 +472,11 @@ def test_docstring_examples_run():
     for module in (course_lib.rnn, course_lib.plotting.rnn):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_scale_to_spectral_radius_of_an_integer_matrix_is_not_truncated():
+    W = np.array([[1, 2], [3, 4]])
+    scaled = scale_to_spectral_radius(W, 0.5)
+    assert scaled.dtype == np.float64
+    np.testing.assert_allclose(np.abs(np.linalg.eigvals(scaled)).max(), 0.5)
+    np.testing.assert_allclose(scaled, W * (0.5 / np.abs(np.linalg.eigvals(W)).max()))

@@ -462,3 +462,9 @@ def test_lesson07_exercises_explain_wrong_answers_and_placeholders():
 
     for q, placeholder in ((ex.q1, ...), (ex.q2, stub), (ex.q3, None), (ex.q4, ...)):
         assert q.check(placeholder).status == "not attempted"
+
+
+@pytest.mark.parametrize("label", ["conv0-64", "conv3-0", "FC-0", "conv3-64\n", "FC-4096\n", "conv03-64"])
+def test_parse_layer_refuses_zero_sizes_and_a_trailing_newline(label):
+    with pytest.raises(ValueError, match="is not a layer label of Table 1"):
+        parse_layer(label)
