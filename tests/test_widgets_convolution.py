@@ -19,6 +19,7 @@ from course_lib.plotting.cnn import (
     plot_responses,
     visited_mask,
 )
+from course_lib.widgets.board import window_cells
 from course_lib.widgets.convolution import (
     format_entry,
     kernel_explorer,
@@ -258,7 +259,7 @@ def test_a_lesson03_function_is_told_why_stride_fails():
 
 
 def test_bad_constructor_arguments():
-    with pytest.raises(KeyError, match="image must be one of"):
+    with pytest.raises(ValueError, match="image must be one of"):
         kernel_explorer(image="mars")
     with pytest.raises(ValueError, match="size must be 3 or 5"):
         kernel_explorer(size=4)
@@ -294,6 +295,16 @@ def test_synthetic_image():
 
 
 # ---------------------------------------------------------------- sliding window
+def grid(board, name):
+    return next(g for g in board.grids if g["name"] == name)
+
+
+def lit(board, name, cls):
+    """The cells of grid ``name`` that the board's highlights give class ``cls``, in order."""
+    return [tuple(c) for h in board.highlights if h["grid"] == name and cls in h["cls"].split()
+            for c in h["cells"]]
+
+
 def test_sliding_window_output_and_window():
     sw = sliding_window_explorer(size=7, kernel_size=3, stride=2, padding=0)
     np.testing.assert_allclose(sw.output, torch_correlate(sw.current_image(), sw.current_kernel(), 2))
@@ -307,8 +318,11 @@ def test_sliding_window_output_and_window():
         window = sw.current_image()[rs, cs]
         value = float((window * sw.current_kernel()).sum())
         assert sw.output[i, j] == pytest.approx(value)
-        assert f"out[{i}, {j}]" in sw.sum_label.value and f"<b>{value:.4g}</b>" in sw.sum_label.value
-        assert sw.board.value.count("sw-window") == 9 and sw.board.value.count("sw-current") == 1
+        assert f"out[{i}, {j}]" in sw.caption and f"<b>{value:.4g}</b>" in sw.caption
+        assert sw.board.caption == sw.caption
+        assert lit(sw.board, "input", "sw-window") == window_cells(2 * i, 2 * i + 3, 2 * j, 2 * j + 3)
+        assert lit(sw.board, "output", "sw-current") == [(i, j)]
+        assert len(lit(sw.board, "output", "sw-future")) == 8 - pos
 
 
 @pytest.mark.parametrize("n,k,s,p", [(7, 3, 2, 0), (6, 3, 2, 0), (8, 3, 3, 1), (5, 2, 2, 0),
@@ -323,7 +337,8 @@ def test_skipped_border_cells(n, k, s, p):
         for j in range(ho):
             seen[i * s:i * s + k, j * s:j * s + k] = True
     np.testing.assert_array_equal(sw.skipped, ~seen)
-    assert sw.board.value.count("sw-skipped") == int((~seen).sum())
+    marked = [c for c in grid(sw.board, "input")["classes"] if "sw-skipped" in c]
+    assert len(marked) == int((~seen).sum())
     assert ("never visited" in sw.shape_label.value) == bool((~seen).any())
     assert f"output shape ({ho}, {ho})" in sw.shape_label.value
 
@@ -352,7 +367,7 @@ def test_sliding_window_learner_function():
 
     sw = sliding_window_explorer(size=7, kernel_size=3, stride=2, correlate=flipped)
     assert sw.comparison.startswith("differs from reference")
-    assert "your function gives" in sw.sum_label.value or np.allclose(sw.output[0, 0],
+    assert "your function gives" in sw.caption or np.allclose(sw.output[0, 0],
                                                                       sw.reference[0, 0])
     ok = sliding_window_explorer(size=7, kernel_size=3, stride=2, correlate=conv.correlate2d_naive)
     assert ok.comparison.startswith("matches")
@@ -445,3 +460,57 @@ def test_figures_are_small_and_labelled():
     assert plot_coverage(6, 6, 3, 2, padding=1).axes[0].get_xlabel() == "column (padded input)"
     fig = plot_coverage(6, 6, 3, 2)
     assert "6x6, k=3, s=2, p=0 → 2x2" in fig.axes[0].get_title()
+
+
+# ---------------------------------------------------------------- pointing at the board
+@pytest.mark.parametrize("n,k,s,p", [(7, 3, 2, 0), (8, 3, 3, 1), (5, 2, 1, 2), (9, 5, 4, 0)])
+def test_hovering_over_an_output_cell_shows_its_window_and_its_multiply_add(n, k, s, p):
+    sw = sliding_window_explorer(size=n, kernel_size=k, stride=s, padding=p)
+    ho, wo = sw.output.shape
+    padded = conv.pad2d(sw.current_image(), p)
+    for i, j in [(ho - 1, wo - 1), (0, 0), (ho // 2, wo - 1)]:
+        sw.point_at("output", i, j)
+        assert sw.out_index == (i, j) and sw.position.value == i * wo + j  # the slider follows
+        assert lit(sw.board, "input", "sw-window") == window_cells(i * s, i * s + k, j * s, j * s + k)
+        win = padded[i * s:i * s + k, j * s:j * s + k]
+        assert sw.caption.count("&times;") == k * k                      # every product written
+        assert f"= <b>{float((win * sw.current_kernel()).sum()):.4g}</b>" in sw.caption
+        assert sw.board.answered == sw.board.pointer["seq"]              # this event is answered
+
+
+@pytest.mark.parametrize("n,k,s,p", [(7, 3, 2, 0), (8, 3, 3, 1), (6, 1, 4, 0), (5, 4, 1, 1)])
+def test_clicking_an_input_cell_shows_every_output_cell_that_reads_it(n, k, s, p):
+    sw = sliding_window_explorer(size=n, kernel_size=k, stride=s, padding=p)
+    ho, wo = sw.output.shape
+    for r in range(n + 2 * p):
+        for c in range(n + 2 * p):
+            sw.point_at("input", r, c, kind="click")
+            want = [(i, j) for i in range(ho) for j in range(wo)
+                    if i * s <= r < i * s + k and j * s <= c < j * s + k]
+            assert sw.readers == want
+            assert lit(sw.board, "output", "sw-reader") == want
+            assert lit(sw.board, "input", "sw-source") == [(r, c)]
+            assert ("read by no output cell" in sw.caption) == (not want) == bool(sw.skipped[r, c])
+
+
+def test_hovering_over_the_input_changes_nothing_and_garbage_pointers_are_ignored():
+    sw = sliding_window_explorer(size=7, kernel_size=3, stride=2)
+    sw.point_at("output", 1, 1)
+    before = (sw.board.highlights, sw.caption, sw.out_index)
+    sw.point_at("input", 3, 3)                       # hover (not a click) over the input
+    for bad in ({}, {"grid": "output"}, {"grid": "output", "row": 99, "col": 0, "seq": 5},
+                {"grid": "nowhere", "row": 0, "col": 0, "seq": 6},
+                {"grid": "input", "row": -3, "col": 2, "kind": "click", "seq": 7}):
+        sw.board.pointer = bad
+    assert (sw.board.highlights, sw.caption, sw.out_index) == before
+    assert sw.message == ""
+
+
+def test_the_board_and_the_position_slider_stay_in_step():
+    sw = sliding_window_explorer(size=7, kernel_size=3, stride=2)
+    sw.position.value = 7
+    assert sw.out_index == (2, 1) and lit(sw.board, "output", "sw-current") == [(2, 1)]
+    sw.point_at("output", 0, 1)
+    assert sw.position.value == 1
+    sw.stride.value = 1                              # a new output: the board is redrawn
+    assert grid(sw.board, "output")["rows"] == 5 and sw.out_index == (0, 1)

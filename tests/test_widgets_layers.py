@@ -7,16 +7,22 @@ import numpy as np
 import pytest
 
 from course_lib import activations, conv, kernels, pooling
+from course_lib.widgets.board import window_cells
 from course_lib.widgets.layers import (
     LECTURE_GRID,
     ActivationExplorer,
     PoolingExplorer,
     activation_explorer,
-    draw_windows,
     pooling_explorer,
 )
 
 PNG = b"\x89PNG"
+
+
+def lit(board, name, cls):
+    """The cells of grid ``name`` that the board's highlights give class ``cls``, in order."""
+    return [tuple(c) for h in board.highlights if h["grid"] == name and cls in h["cls"].split()
+            for c in h["cells"]]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +41,7 @@ def test_activation_explorer_starts_with_relu_of_the_feature_map(small_image):
     np.testing.assert_array_equal(ex.post, activations.relu(ex.pre))
     for img in (ex.curve, ex.pre_image, ex.post_image):
         assert bytes(img.value).startswith(PNG)
-    assert ex.message.value == ""
+    assert ex.message == ""
     assert "(24, 20)" in ex.info.value
 
 
@@ -85,42 +91,42 @@ def test_a_learners_function_runs_and_its_errors_stay_inside(small_image):
     np.testing.assert_allclose(ex.post, leaky(ex.pre))
     good_post, good_png = ex.post.copy(), ex.post_image.value
     ex.activation.value = "broken"
-    assert "RuntimeError: oops" in ex.message.value
-    assert "last good output" in ex.message.value
+    assert "RuntimeError: oops" in ex.message
+    assert "last good output" in ex.status.value
     np.testing.assert_array_equal(ex.post, good_post)
     assert ex.post_image.value == good_png
     ex.activation.value = "relu"
-    assert ex.message.value == ""
+    assert ex.message == ""
 
 
 def test_a_function_returning_booleans_or_complex_numbers_stays_inside(small_image):
     ex = ActivationExplorer(image=small_image, extra={"step": lambda x: x > 0,
                                                       "complex": lambda x: x + 0j})
     ex.activation.value = "step"          # True/False is drawn as 1/0
-    assert ex.message.value == ""
+    assert ex.message == ""
     np.testing.assert_array_equal(ex.post, (ex.pre > 0).astype(ex.pre.dtype))
     good_post = ex.post.copy()
     ex.activation.value = "complex"
-    assert "real numbers" in ex.message.value and "last good output" in ex.message.value
+    assert "real numbers" in ex.message and "last good output" in ex.status.value
     np.testing.assert_array_equal(ex.post, good_post)
 
 
 def test_a_function_that_changes_the_shape_is_reported(small_image):
     ex = ActivationExplorer(image=small_image, extra={"sum": np.sum})
     ex.activation.value = "sum"
-    assert "keep the shape" in ex.message.value
+    assert "keep the shape" in ex.message
 
 
 def test_activation_explorer_widget_and_css_class():
-    w = activation_explorer(size=32)
-    assert "cl-activation-explorer" in w._dom_classes
-    assert isinstance(w.explorer, ActivationExplorer)
-    assert w.explorer.pre.shape == (32, 32)
+    ex = activation_explorer(size=32)
+    assert isinstance(ex, ActivationExplorer) and ex.explorer is ex
+    assert "cl-activation-explorer" in ex.widget._dom_classes
+    assert ex.pre.shape == (32, 32)
 
 
 @pytest.mark.parametrize("kwargs, exc, words", [
-    (dict(activation="gelu"), KeyError, "activation must be one of"),
-    (dict(kernel="nope"), KeyError, "kernel must be one of"),
+    (dict(activation="gelu"), ValueError, "activation must be one of"),
+    (dict(kernel="nope"), ValueError, "kernel must be one of"),
     (dict(image=np.zeros((2, 3, 4))), ValueError, "2-D gray image"),
 ])
 def test_activation_explorer_bad_arguments(kwargs, exc, words):
@@ -136,10 +142,11 @@ def test_pooling_explorer_starts_with_the_lecture_example():
     np.testing.assert_array_equal(ex.output, [[4, 8], [9, 5]])
     assert ex.out_shape == (2, 2)
     assert "(4, 4)" in ex.shape_label.value and "(2, 2)" in ex.shape_label.value
-    assert bytes(ex.in_image.value).startswith(PNG)
-    assert bytes(ex.out_image.value).startswith(PNG)
     assert ex.window.max == 3
-    assert "<td" in ex.values.value
+    inp, out = ex.board.grids
+    assert (inp["rows"], inp["cols"], out["rows"], out["cols"]) == (4, 4, 2, 2)
+    assert inp["text"] == [str(int(v)) for v in LECTURE_GRID.ravel()]   # numbers in the cells
+    assert out["text"] == ["4", "8", "9", "5"]
 
 
 @pytest.mark.parametrize("source", PoolingExplorer.SOURCES)
@@ -151,7 +158,7 @@ def test_every_setting_matches_course_lib_pooling(source, mode, k, s, p):
     ex.kernel_size.value = k
     ex.stride.value = s
     ex.padding.value = p
-    assert ex.ok, ex.message.value
+    assert ex.ok, ex.message
     fn = pooling.max_pool2d if mode == "max" else pooling.avg_pool2d
     want = fn(ex.inputs[source], kernel_size=k, stride=s, padding=p)
     np.testing.assert_allclose(ex.output, want)
@@ -162,17 +169,17 @@ def test_every_setting_matches_course_lib_pooling(source, mode, k, s, p):
 
 def test_invalid_settings_show_a_message_and_keep_the_last_good_output():
     ex = PoolingExplorer()
-    good, good_png, good_label = ex.output.copy(), ex.out_image.value, ex.shape_label.value
+    good, good_grids, good_label = ex.output.copy(), ex.board.grids, ex.shape_label.value
     ex.padding.value = 2  # more than half of kernel_size 2
     assert not ex.ok
-    assert "padding" in ex.message.value and "last good output" in ex.message.value
+    assert "padding" in ex.message and "last good output" in ex.status.value
     np.testing.assert_array_equal(ex.output, good)
-    assert ex.out_image.value == good_png and ex.shape_label.value == good_label
+    assert ex.board.grids == good_grids and ex.shape_label.value == good_label
     ex.padding.value = 0
     ex.kernel_size.value = 6  # larger than the 4x4 input
-    assert not ex.ok and "kernel_size" in ex.message.value
+    assert not ex.ok and "kernel_size" in ex.message
     ex.kernel_size.value = 4
-    assert ex.ok and ex.message.value == ""
+    assert ex.ok and ex.message == ""
     np.testing.assert_array_equal(ex.output, [[9]])
 
 
@@ -180,43 +187,34 @@ def test_window_slider_selects_an_output_cell_and_its_value():
     ex = PoolingExplorer()
     ex.window.value = 2
     assert ex.selected == (1, 0)
-    assert "gives <b>9</b>" in ex.values.value
+    assert "max(9, 8, 7, 6) = <b>9</b>" in ex.caption and ex.board.caption == ex.caption
+    assert lit(ex.board, "input", "pool-window") == window_cells(2, 4, 0, 2)
+    assert lit(ex.board, "input", "pool-max") == [(2, 0)]
     ex.mode.value = "avg"
-    assert "gives <b>7.5</b>" in ex.values.value
+    assert "(9, 8, 7, 6) = <b>7.5</b>" in ex.caption and not lit(ex.board, "input", "pool-max")
     ex.kernel_size.value = 4  # one window only: the slider is clipped to it
     assert ex.window.max == 0 and ex.window.value == 0 and ex.selected == (0, 0)
 
 
 def test_padding_is_shown_as_minus_infinity_for_max_and_zero_for_avg():
     ex = PoolingExplorer(kernel_size=3, stride=1, padding=1)
-    assert "−∞" in ex.values.value
+    assert ex.board.grids[0]["text"][:6] == ["−∞"] * 6 and "max(−∞, −∞, −∞, −∞, 1, 2" in ex.caption
     ex.mode.value = "avg"
-    assert "−∞" not in ex.values.value
+    assert ex.board.grids[0]["text"][:6] == ["0"] * 6 and "−∞" not in ex.caption
+    assert "average of its 9 values (0, 0, 0, 0, 1, 2, 0, 3, 4) = <b>1.111</b>" in ex.caption
 
 
 def test_photo_source_and_css_class():
-    w = pooling_explorer(source="photo", photo_size=32)
-    assert "cl-pooling-explorer" in w._dom_classes
-    ex = w.explorer
+    ex = pooling_explorer(source="photo", photo_size=32)
+    assert "cl-pooling-explorer" in ex.widget._dom_classes and ex.explorer is ex
     assert ex.x.shape == (32, 32) and ex.out_shape == (16, 16)
-    assert "<td" not in ex.values.value  # no table of 1,024 numbers
-
-
-def test_draw_windows_outlines_the_selected_window():
-    rgb = np.zeros((16, 16, 3), np.uint8)  # a 4x4 input drawn with 4x4 pixels per cell
-    out = draw_windows(rgb, cell=4, kernel_size=2, stride=2, out_shape=(2, 2), selected=(1, 1),
-                       draw_all=False)
-    assert rgb.max() == 0  # input unchanged
-    red = (out == [230, 20, 60]).all(axis=-1)
-    assert red[8:16, 8:16].any() and not red[:8, :].any() and not red[:, :8].any()
-    assert red[8, 8:16].all() and red[8:16, 15].all()  # top and right edges
-    assert not red[10:14, 10:14].any()  # the inside is left alone
-    other = draw_windows(rgb, cell=4, kernel_size=2, stride=2, out_shape=(2, 2))
-    assert other[:8, :8].any() and other[8:, 8:].any()  # all windows outlined
+    assert set(ex.board.grids[0]["text"]) == {""}   # 1,024 cells: colours only, no numbers
+    ex.point_at("output", 15, 15)                   # every cell still answers the pointer
+    assert ex.selected == (15, 15) and "max(" in ex.caption
 
 
 @pytest.mark.parametrize("kwargs, exc, words", [
-    (dict(source="mnist"), KeyError, "source must be one of"),
+    (dict(source="mnist"), ValueError, "source must be one of"),
     (dict(mode="min"), ValueError, "mode must be 'max' or 'avg'"),
     (dict(kernel_size=9), ValueError, "kernel_size must be an int from 1 to 8, got 9"),
     (dict(stride=0), ValueError, "stride must be an int from 1 to 8, got 0"),
@@ -301,10 +299,11 @@ def test_colour_limits_saturate_only_the_strongest_percent(small_image):
 
 def test_input_and_output_cells_are_drawn_the_same_size():
     ex = PoolingExplorer()  # 4x4 -> 2x2: the output is drawn half as wide as the input
-    assert ex.in_image.layout.width == "256px" and ex.out_image.layout.width == "128px"
+    assert [g["cell"] for g in ex.board.grids] == [40, 40]
     ex.kernel_size.value, ex.stride.value, ex.padding.value = 3, 1, 1  # 6x6 padded -> 4x4
-    assert ex.in_image.layout.width == f"{6 * (256 // 6)}px"
-    assert ex.out_image.layout.width == f"{4 * (256 // 6)}px"
+    assert [g["cell"] for g in ex.board.grids] == [40, 40]  # 256 // 6 = 42, capped at 40 px
+    ex.source.value = "photo"                                          # 66x66 padded
+    assert [g["cell"] for g in ex.board.grids] == [4, 4]
 
 
 def test_starting_with_an_unfinished_function_shows_the_message(small_image):
@@ -312,6 +311,51 @@ def test_starting_with_an_unfinished_function_shows_the_message(small_image):
         raise NotImplementedError()
 
     ex = ActivationExplorer(image=small_image, activation="mine", extra={"mine": unfinished})
-    assert "NotImplementedError" in ex.message.value and ex.post is None
+    assert "NotImplementedError" in ex.message and ex.post is None
     ex.activation.value = "relu"
-    assert ex.message.value == "" and ex.post is not None
+    assert ex.message == "" and ex.post is not None
+
+
+# ---- pointing at the pooling board ---------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("k, s, p", [(2, 2, 0), (3, 1, 1), (3, 2, 1), (2, 3, 0)])
+def test_hovering_over_an_output_cell_shows_its_window_and_how_it_is_pooled(mode, k, s, p):
+    ex = PoolingExplorer(source="grid 8x8", kernel_size=k, stride=s, padding=p, mode=mode)
+    x = ex.inputs["grid 8x8"].astype(np.float64)
+    padded = np.pad(x, p, constant_values=-np.inf if mode == "max" else 0.0)
+    ho, wo = ex.out_shape
+    for i, j in [(0, 0), (ho - 1, wo - 1), (ho // 2, 0)]:
+        ex.point_at("output", i, j)
+        assert ex.selected == (i, j) and ex.window.value == i * wo + j   # the slider follows
+        assert lit(ex.board, "input", "pool-window") == window_cells(i * s, i * s + k, j * s, j * s + k)
+        win = padded[i * s:i * s + k, j * s:j * s + k]
+        want = win.max() if mode == "max" else win.mean()
+        assert f"= <b>{want:.4g}</b>" in ex.caption
+        if mode == "max":  # the cells holding the max are marked, and only those
+            marked = lit(ex.board, "input", "pool-max")
+            assert marked and all(padded[r, c] == want for r, c in marked)
+            assert len(marked) == int((win == want).sum())
+        assert ex.board.answered == ex.board.pointer["seq"]
+
+
+@pytest.mark.parametrize("k, s, p", [(2, 2, 0), (3, 1, 1), (2, 3, 0), (4, 2, 2)])
+def test_clicking_an_input_cell_shows_the_output_cells_that_read_it(k, s, p):
+    ex = PoolingExplorer(source="grid 8x8", kernel_size=k, stride=s, padding=p)
+    ho, wo = ex.out_shape
+    for r in range(8 + 2 * p):
+        for c in range(8 + 2 * p):
+            ex.point_at("input", r, c, kind="click")
+            want = [(i, j) for i in range(ho) for j in range(wo)
+                    if i * s <= r < i * s + k and j * s <= c < j * s + k]
+            assert ex.readers == want and lit(ex.board, "output", "pool-reader") == want
+            assert ("read by no output cell" in ex.caption) == (not want)
+
+
+def test_garbage_pointer_events_are_ignored():
+    ex = PoolingExplorer()
+    before = (ex.board.highlights, ex.caption, ex.selected)
+    for bad in ({}, {"grid": "output", "row": "x", "col": 0}, {"grid": "output", "row": 5,
+                                                                  "col": 0, "seq": 3},
+                {"grid": None, "row": 0, "col": 0}, {"grid": "input", "row": 0, "col": 0}):
+        ex.board.pointer = bad
+    assert (ex.board.highlights, ex.caption, ex.selected) == before and ex.message == ""

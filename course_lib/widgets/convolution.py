@@ -24,10 +24,18 @@ import ipywidgets as W
 import numpy as np
 
 from course_lib import conv, data, kernels
-from course_lib.exercises import TimeLimitExceeded, call_with_time_limit
 from course_lib.plotting import signed_limit
 from course_lib.plotting.cnn import visited_mask
+from course_lib.widgets._base import Explorer, learner_error
 from course_lib.widgets._render import colorbar_png, to_png, to_rgb
+from course_lib.widgets.board import (
+    Board,
+    PointingExplorer,
+    grid_spec,
+    highlight,
+    window_cells,
+    windows_reading,
+)
 
 __all__ = ["KernelExplorer", "SlidingWindowExplorer", "kernel_explorer", "sliding_window_explorer",
            "synthetic_image", "format_entry"]
@@ -105,17 +113,13 @@ def _call_learner(fn: Callable, image: np.ndarray, kernel: np.ndarray, stride: i
     version without those arguments already works. A call that does not return within the
     exercises' time limit raises TimeLimitExceeded instead of freezing the kernel."""
     if stride == 1 and padding == 0:
-        return call_with_time_limit(fn, image.copy(), kernel.copy())
-    return call_with_time_limit(fn, image.copy(), kernel.copy(), stride=stride, padding=padding)
+        return Explorer.call_learner(fn, image.copy(), kernel.copy())
+    return Explorer.call_learner(fn, image.copy(), kernel.copy(), stride=stride, padding=padding)
 
 
 def _learner_error(e: Exception, stride: int, padding: int) -> str:
     """What to tell a learner whose function raised ``e``."""
-    if isinstance(e, NotImplementedError):
-        return "your function raised NotImplementedError: finish the exercise, then run it again"
-    if isinstance(e, TimeLimitExceeded):
-        return f"your function {e}"
-    why = f"your function raised {type(e).__name__}: {e}"
+    why = learner_error(e)
     if isinstance(e, TypeError) and ("stride" in str(e) or "padding" in str(e)):
         why += (f" (it does not take stride and padding yet: it is called with stride={stride}, "
                 f"padding={padding}; set stride 1 and padding 0 to call it as f(image, kernel))")
@@ -198,52 +202,37 @@ def _for_display(a: np.ndarray) -> np.ndarray:
     return a[:h, :w].reshape(h // f, f, w // f, f).mean(axis=(1, 3))
 
 
-class _Explorer:
-    """What both explorers share: compute with course_lib (and the learner's function), report
-    problems inside the widget, display as the widget."""
+class _ConvExplorer(Explorer):
+    """What both convolution explorers share: compute with course_lib and with the learner's
+    function, and compare the two."""
 
     correlate: Callable | None
-    status: W.HTML
-    widget: W.VBox
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    _has_output = False  # True once an output has been drawn
-
-    def _fail(self, why: str) -> None:
-        self.message = why
-        kept = ("showing the last good output" if self._has_output
-                else "nothing to show until this is fixed")
-        self.status.value = (f'<span style="color:#a4262c">&#9888; {html.escape(why)}; '
-                             f"{kept}.</span>")
 
     def _compute(self, image: np.ndarray, kernel: np.ndarray, stride: int, padding: int) -> bool:
-        """Set output, reference, comparison and message; False (last output kept) on a problem."""
+        """Set output, reference, comparison; False (last output kept, problem shown) if not."""
         try:
             ref = conv.correlate2d(image, kernel, stride=stride, padding=padding)
         except (ValueError, TypeError) as e:
-            self._fail(f"the kernel does not fit: {e}")
+            self.show_problem(f"the kernel does not fit: {e}")
             return False
         shown, comparison = ref, ""
         if self.correlate is not None:
             try:
                 got = _call_learner(self.correlate, image, kernel, stride, padding)
             except Exception as e:  # noqa: BLE001 - a learner's error is shown, never raised
-                self._fail(_learner_error(e, stride, padding))
+                self.show_problem(_learner_error(e, stride, padding))
                 return False
             shown, comparison = _compare_with_reference(got, ref)
             if shown is None:
                 self.comparison = comparison
-                self._fail(comparison)
+                self.show_problem(comparison)
                 return False
-        self.output, self.reference, self.comparison, self.message = shown, ref, comparison, ""
-        self.status.value = ""
-        self._has_output = True
+        self.output, self.reference, self.comparison = shown, ref, comparison
+        self.clear_problem()
         return True
 
 
-class KernelExplorer(_Explorer):
+class KernelExplorer(_ConvExplorer):
     """Edit a kernel and watch its cross-correlation with an image (see :func:`kernel_explorer`).
 
     Attributes a test (or a curious learner) can read after any change:
@@ -259,23 +248,23 @@ class KernelExplorer(_Explorer):
                  stride: int = 1, padding: int = 0, correlate: Callable | None = None,
                  photo_size: int = 256, synthetic_size: int = 24):
         if image not in IMAGES:
-            raise KeyError(f"image must be one of {IMAGES}, got {image!r}")
+            raise ValueError(f"image must be one of {IMAGES}, got {image!r}")
         if size not in (3, 5):
             raise ValueError(f"size must be 3 or 5, got {size!r}")
         if correlate is not None and not callable(correlate):
             raise TypeError(f"correlate must be a function like course_lib.conv.correlate2d, "
                             f"got {type(correlate).__name__}")
-        start = kernels.get_kernel(kernel)  # KeyError naming the valid kernels
+        start = kernels.get_kernel(kernel)  # a ValueError naming the valid kernels
         stride = _check_range(stride, "stride", 1, 4)
         padding = _check_range(padding, "padding", 0, 3)
+        super().__init__()
+        self.status.add_class("kx-message")
         self.correlate = correlate
         self._images = {"synthetic": synthetic_image(synthetic_size)}
         self._photo_size = photo_size
         self._busy = False
         self._drawn_kernel = None
-        self.output = np.zeros((1, 1))
-        self.reference = self.output
-        self.message = ""
+        self.reference = None
         self.comparison = ""
 
         names = list(kernels.KERNELS) + ["custom"]
@@ -307,8 +296,6 @@ class KernelExplorer(_Explorer):
         self.output_title.add_class("kx-shape")
         self.kernel_bar = _ColourBar("RdBu_r", height=120)
         self.output_bar = _ColourBar("gray")
-        self.status = W.HTML()
-        self.status.add_class("kx-message")
         self.compare_label = W.HTML()
         self.compare_label.add_class("kx-compare")
 
@@ -332,7 +319,7 @@ class KernelExplorer(_Explorer):
         self.preset.observe(self._on_preset, names="value")
         self.size.observe(self._on_size, names="value")
         self._draw_input()
-        self.update()
+        self.request_update()
 
     # ---- display ------------------------------------------------------------------------------
     @property
@@ -388,14 +375,14 @@ class KernelExplorer(_Explorer):
             busy, self._busy = self._busy, True
             self.preset.value = "custom"
             self._busy = busy
-        self.update()
+        self.request_update()
 
     def _on_preset(self, change) -> None:
         if self._busy or change["new"] == "custom":
             return
         self._set_kernel(np.asarray(kernels.get_kernel(change["new"])))
         self._layout_grid()
-        self.update()
+        self.request_update()
 
     def _on_size(self, change) -> None:
         self._layout_grid()
@@ -416,7 +403,7 @@ class KernelExplorer(_Explorer):
             self.preset.value = "custom"
         finally:
             self._busy = busy
-        self.update()
+        self.request_update()
 
     # ---- the update: a plain method -----------------------------------------------------------
     def _draw_input(self) -> None:
@@ -431,7 +418,7 @@ class KernelExplorer(_Explorer):
         try:
             kernel = self.read_kernel()
         except ValueError as e:
-            self._fail(str(e))
+            self.show_problem(str(e))
             return
         self._draw_kernel(kernel)
         image = self.current_image()
@@ -494,22 +481,9 @@ def kernel_explorer(image: str = "china", kernel: str = "edge_detection_3", size
 # The sliding window
 # ------------------------------------------------------------------------------------------------
 
-_CELL = ("width:30px;height:26px;text-align:center;font:12px monospace;"
-         "border:1px solid #bbb;padding:0")
-
-
 def _hex(rgb) -> str:
     r, g, b = (int(v) for v in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _text_colour(rgb) -> str:
-    r, g, b = (int(v) for v in rgb)
-    return "#fff" if 0.299 * r + 0.587 * g + 0.114 * b < 120 else "#111"
-
-
-def _colour_table(a: np.ndarray, cmap: str, lo: float, hi: float) -> np.ndarray:
-    return to_rgb(a, cmap, lo, hi) if a.size else np.zeros((*a.shape, 3), np.uint8)
 
 
 def _gradient_bar(cmap: str, lo: float, hi: float) -> str:
@@ -521,13 +495,16 @@ def _gradient_bar(cmap: str, lo: float, hi: float) -> str:
             f' {grad});border:1px solid #999"></div>{_fmt(hi)}</div>')
 
 
-class SlidingWindowExplorer(_Explorer):
-    """Watch the window slide over a small input (see :func:`sliding_window_explorer`).
+class SlidingWindowExplorer(_ConvExplorer, PointingExplorer):
+    """Watch the window slide over a small input, or point at it (see
+    :func:`sliding_window_explorer`).
 
     After any change: ``output`` (what is shown), ``reference``, ``message``, ``comparison``,
     ``window`` (the (row, column) slices of the padded input under the window), ``out_index``
-    (the output cell being computed) and ``skipped`` (a boolean mask over the padded input of the
-    cells no window ever covers).
+    (the output cell being computed), ``skipped`` (a boolean mask over the padded input of the
+    cells no window ever covers), ``caption`` (the multiply-add written out, or which outputs
+    read a clicked input cell) and ``readers`` (the output cells that read the clicked input cell).
+    :meth:`point_at` does what the pointer does in the browser.
     """
 
     def __init__(self, size: int = 7, kernel_size: int = 3, stride: int = 2, padding: int = 0,
@@ -540,6 +517,8 @@ class SlidingWindowExplorer(_Explorer):
         kernel_size = _check_range(kernel_size, "kernel_size", 1, 5)
         stride = _check_range(stride, "stride", 1, 4)
         padding = _check_range(padding, "padding", 0, 2)
+        super().__init__()
+        self.status.add_class("sw-message")
         rng = np.random.default_rng(seed)
         self._big_image = rng.integers(0, 10, size=(9, 9)).astype(np.float64)
         self._fixed_image = None if image is None else np.asarray(image, dtype=np.float64)
@@ -551,13 +530,14 @@ class SlidingWindowExplorer(_Explorer):
         if self._fixed_kernel is not None and self._fixed_kernel.ndim != 2:
             raise ValueError(f"kernel must be 2-D, got shape {self._fixed_kernel.shape}")
         self.correlate = correlate
-        self.output = np.zeros((1, 1))
-        self.reference = self.output
-        self.message = ""
+        self.reference = None
         self.comparison = ""
+        self.caption = ""
+        self.readers: list[tuple[int, int]] = []
         self.window = (slice(0, 1), slice(0, 1))
         self.out_index = (0, 0)
         self.skipped = np.zeros((1, 1), dtype=bool)
+        self._padded = self._kernel = None
 
         fixed_n = self._fixed_image is not None
         fixed_k = self._fixed_kernel is not None
@@ -573,29 +553,30 @@ class SlidingWindowExplorer(_Explorer):
         self.stride = W.IntSlider(value=stride, min=1, max=4, description="stride")
         self.padding = W.IntSlider(value=padding, min=0, max=2, description="padding")
         self.position = W.IntSlider(value=0, min=0, max=0, description="position")
+        self.selector = self.position  # the pointer on an output cell moves this slider
         self.play = W.Play(value=0, min=0, max=0, interval=800, description="play")
         W.jslink((self.play, "value"), (self.position, "value"))
         for w, cls in [(self.size, "sw-size"), (self.kernel_size, "sw-kernel-size"),
                        (self.stride, "sw-stride"), (self.padding, "sw-padding"),
                        (self.position, "sw-position")]:
             w.add_class(cls)
-        self.board = W.HTML()
+        self.board = Board(caption_class="sw-sum")
         self.board.add_class("sw-board")
-        self.sum_label = W.HTML()
-        self.sum_label.add_class("sw-sum")
         self.shape_label = W.HTML()
         self.shape_label.add_class("sw-shape")
-        self.status = W.HTML()
-        self.status.add_class("sw-message")
+        hint = W.HTML("<small>Point at an output cell to see its window and its multiply-add; "
+                      "click an input cell to see which output cells read it.</small>")
         self.widget = W.VBox([
             W.HBox([W.VBox([self.size, self.kernel_size]), W.VBox([self.stride, self.padding])]),
             W.HBox([self.play, self.position]),
-            self.shape_label, self.board, self.sum_label, self.status,
+            self.shape_label, hint, self.board, self.status,
         ])
         self.widget.add_class("sliding-window-explorer")
-        for w in (self.size, self.kernel_size, self.stride, self.padding, self.position):
-            w.observe(lambda _change: self.update(), names="value")
-        self.update()
+        for w in (self.size, self.kernel_size, self.stride, self.padding):
+            w.observe(self.request_update, names="value")
+        self.position.observe(lambda _change: self._select(), names="value")
+        self.board.observe(self._on_pointer, names="pointer")
+        self.request_update()
 
     def current_image(self) -> np.ndarray:
         if self._fixed_image is not None:
@@ -614,118 +595,106 @@ class SlidingWindowExplorer(_Explorer):
         stride, padding = int(self.stride.value), int(self.padding.value)
         if not self._compute(image, kernel, stride, padding):
             return
-        ho, wo = self.reference.shape
-        n_pos = ho * wo
+        self._padded, self._kernel = conv.pad2d(image, padding), kernel
+        self._in_shape, self._out_shape = self._padded.shape, self.reference.shape
+        self.skipped = ~visited_mask(self._padded.shape, kernel.shape, stride)
+        n_pos = self.reference.size
+        self._draw_grids(padding)
         if self.position.max != n_pos - 1 or self.play.max != n_pos - 1:
-            # Changing max may clamp position.value, which calls update() again: harmless.
             self.play.max = n_pos - 1
-            self.position.max = n_pos - 1
-        pos = min(int(self.position.value), n_pos - 1)
-        i, j = divmod(pos, wo)
-        kh, kw = kernel.shape
-        self.out_index = (i, j)
-        self.window = (slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw))
-        padded = conv.pad2d(image, padding)
-        self.skipped = ~visited_mask(padded.shape, kernel.shape, stride)
-        self._draw(padded, kernel, padding)
+            self.position.max = n_pos - 1  # may clamp position.value, which calls _select()
+        self._select()
 
-    # ---- drawing (HTML tables: small grids whose numbers must stay readable) -------------------
-    def _draw(self, padded: np.ndarray, kernel: np.ndarray, padding: int) -> None:
-        h, w = self.current_image().shape
+    # ---- pointing -----------------------------------------------------------------------------
+    def _select(self) -> None:
+        """Put the window on output cell number ``position`` and write out its multiply-add."""
+        if self._padded is None:
+            return
         ho, wo = self.reference.shape
+        i, j = divmod(min(int(self.position.value), ho * wo - 1), wo)
+        s = int(self.stride.value)
+        kh, kw = self._kernel.shape
+        self.out_index, self.readers = (i, j), []
+        self.window = (slice(i * s, i * s + kh), slice(j * s, j * s + kw))
+        future = [(r, c) for r in range(ho) for c in range(wo) if r * wo + c > i * wo + j]
+        self.caption = self._sum_caption(i, j)
+        self.board.show([highlight("input", window_cells(i * s, i * s + kh, j * s, j * s + kw),
+                                   "sw-window hl-window"),
+                         highlight("output", [(i, j)], "sw-current hl-current"),
+                         highlight("output", future, "sw-future hl-future")],
+                        self.caption, self._take_answer())
+
+    def _show_readers(self, r: int, c: int) -> None:
+        """Highlight input cell (r, c) of the padded input and every output cell that reads it."""
+        s = int(self.stride.value)
+        kh, kw = self._kernel.shape
+        ho, wo = self.reference.shape
+        self.readers = windows_reading((r, c), (kh, kw), s, (ho, wo))
+        p = int(self.padding.value)
+        hp, wp = self._padded.shape
+        where = (" (padding)" if r < p or c < p or r >= hp - p or c >= wp - p else "")
+        name = f"padded input[{r}, {c}] = {_fmt(self._padded[r, c])}{where}"
+        if self.readers:
+            outs = ", ".join(f"out[{i}, {j}]" for i, j in self.readers)
+            n = len(self.readers)
+            self.caption = (f"<b>{name}</b> is read by {n} output cell{'s' if n > 1 else ''}: "
+                            f"{outs}")
+        else:
+            self.caption = (f"<b>{name}</b> is read by no output cell: with stride {s} no window "
+                            f"covers it")
+        self.board.show([highlight("input", [(r, c)], "sw-source hl-source"),
+                         highlight("output", self.readers, "sw-reader hl-reader")],
+                        self.caption, self._take_answer())
+
+    # ---- drawing (the board's grids: small, so every number stays readable) -------------------
+    def _sum_caption(self, i: int, j: int) -> str:
+        rs, cs = self.window
+        win, kernel = self._padded[rs, cs], self._kernel
+        terms = " + ".join(f"{_term(a)}&times;{_term(b)}" for a, b in zip(win.ravel(), kernel.ravel()))
+        value, want = self.output[i, j], self.reference[i, j]
+        text = f"<b>out[{i}, {j}]</b> = {terms} = <b>{_fmt(want)}</b>"
+        if self.correlate is not None and not np.isclose(value, want):
+            text += (f' <span style="color:#a4262c">(your function gives {_fmt(value)}, '
+                     f"the multiply-add gives {_fmt(want)})</span>")
+        if self.comparison:
+            good = self.comparison.startswith("matches")
+            color = "#1b7f3b" if good else "#a4262c"
+            text += (f'<br><span style="color:{color}">your correlate: '
+                     f"{html.escape(self.comparison)}</span>")
+        return text
+
+    def _draw_grids(self, padding: int) -> None:
+        padded, kernel, out = self._padded, self._kernel, self.output
+        h, w = self.current_image().shape
+        ho, wo = out.shape
         n_skip = int(self.skipped.sum())
         skip_note = (f"; {n_skip} cells of the padded input are never visited (marked &times;)"
                      if n_skip else "")
         self.shape_label.value = (f"input ({h}, {w}), kernel {kernel.shape}, stride "
                                   f"{self.stride.value}, padding {padding} &rarr; "
                                   f"<b>output shape ({ho}, {wo})</b>{skip_note}")
-        rs, cs = self.window
-        i, j = self.out_index
-        win = padded[rs, cs]
-        terms = " + ".join(f"{_term(a)}&times;{_term(b)}" for a, b in zip(win.ravel(), kernel.ravel()))
-        value = self.output[i, j]
-        extra = ""
-        if self.correlate is not None and not np.isclose(value, self.reference[i, j]):
-            extra = (f' <span style="color:#a4262c">(your function gives {_fmt(value)}, '
-                     f"the multiply-add gives {_fmt(self.reference[i, j])})</span>")
-        self.sum_label.value = (f"<b>out[{i}, {j}]</b> = {terms} = <b>{_fmt(self.reference[i, j])}"
-                                f"</b>{extra}")
-        if self.comparison:
-            good = self.comparison.startswith("matches")
-            color = "#1b7f3b" if good else "#a4262c"
-            self.sum_label.value += (f'<br><span style="color:{color}">your correlate: '
-                                     f"{html.escape(self.comparison)}</span>")
-        self.board.value = ('<div style="display:flex;gap:24px;align-items:flex-start">'
-                            + self._input_table(padded, padding)
-                            + self._kernel_table(kernel) + self._output_table() + "</div>")
-
-    def _input_table(self, padded: np.ndarray, padding: int) -> str:
-        rs, cs = self.window
         hp, wp = padded.shape
         lo, hi = float(padded.min()), float(padded.max())
-        span = hi - lo if hi > lo else 1.0  # light grays only, so the numbers stay readable:
-        rgb = _colour_table(padded, "Greys", lo - 0.3 * span, hi + 0.9 * span)
-        rows = []
-        for r in range(hp):
-            cells = []
-            for c in range(wp):
-                is_pad = r < padding or c < padding or r >= hp - padding or c >= wp - padding
-                in_win = rs.start <= r < rs.stop and cs.start <= c < cs.stop
-                style = _CELL + f";background:{_hex(rgb[r, c])};color:{_text_colour(rgb[r, c])}"
-                text = _fmt(padded[r, c])
-                cls = ["sw-in"]
-                if is_pad:
-                    style += ";color:#888;font-style:italic;border-style:dashed"
-                    cls.append("sw-pad")
-                if self.skipped[r, c]:
-                    style += (";background:repeating-linear-gradient(45deg,#fde0e0,#fde0e0 4px,"
-                              "#f7b6b6 4px,#f7b6b6 8px);color:#7a1f1f")
-                    text += "&times;"
-                    cls.append("sw-skipped")
-                if in_win:
-                    style += ";outline:3px solid #e07b00;outline-offset:-3px"
-                    cls.append("sw-window")
-                cells.append(f'<td class="{" ".join(cls)}" style="{style}">{text}</td>')
-            rows.append("<tr>" + "".join(cells) + "</tr>")
-        return ('<div><b>input</b> (padding dashed, window orange)<table style="border-collapse:'
-                'collapse">' + "".join(rows) + "</table></div>")
-
-    def _kernel_table(self, kernel: np.ndarray) -> str:
-        lim = signed_limit(kernel)
-        rgb = _colour_table(kernel, "RdBu_r", -lim, lim)
-        rows = "".join(
-            "<tr>" + "".join(
-                f'<td style="{_CELL};background:{_hex(rgb[r, c])};color:{_text_colour(rgb[r, c])}">'
-                f"{_fmt(kernel[r, c])}</td>" for c in range(kernel.shape[1])) + "</tr>"
-            for r in range(kernel.shape[0]))
-        return (f'<div><b>kernel</b><table style="border-collapse:collapse">{rows}</table>'
-                f"{_gradient_bar('RdBu_r', -lim, lim)}</div>")
-
-    def _output_table(self) -> str:
-        out = self.output
-        lim = signed_limit(out)
-        rgb = _colour_table(out, "RdBu_r", -lim, lim)
-        i0, j0 = self.out_index
-        ho, wo = out.shape
-        rows = []
-        for r in range(ho):
-            cells = []
-            for c in range(wo):
-                done = r * wo + c <= i0 * wo + j0
-                style = _CELL
-                if done:
-                    style += f";background:{_hex(rgb[r, c])};color:{_text_colour(rgb[r, c])}"
-                    text = _fmt(out[r, c])
-                else:
-                    text = "&middot;"
-                cls = "sw-out"
-                if (r, c) == (i0, j0):
-                    style += ";outline:3px solid #e07b00;outline-offset:-3px"
-                    cls += " sw-current"
-                cells.append(f'<td class="{cls}" style="{style}">{text}</td>')
-            rows.append("<tr>" + "".join(cells) + "</tr>")
-        return ('<div><b>output</b> (current cell orange)<table style="border-collapse:collapse">'
-                + "".join(rows) + f"</table>{_gradient_bar('RdBu_r', -lim, lim)}</div>")
+        span = hi - lo if hi > lo else 1.0  # light grays only, so the numbers stay readable
+        r, c = np.indices(padded.shape)
+        is_pad = (r < padding) | (c < padding) | (r >= hp - padding) | (c >= wp - padding)
+        classes = np.full(padded.shape, "sw-in", dtype=object)
+        classes[is_pad] += " sw-pad cl-pad"
+        classes[self.skipped] += " sw-skipped cl-skipped"
+        text = [_fmt(v) + ("×" if sk else "") for v, sk in zip(padded.ravel(), self.skipped.ravel())]
+        k_lim, o_lim = signed_limit(kernel), signed_limit(out)
+        self.board.grids = [
+            grid_spec("input", "<b>input</b> (padding dashed, window orange)", padded,
+                      cmap="Greys", vmin=lo - 0.3 * span, vmax=hi + 0.9 * span, text=text,
+                      classes=classes),
+            grid_spec("kernel", "<b>kernel</b>", kernel, cmap="RdBu_r", vmin=-k_lim, vmax=k_lim,
+                      text=[_fmt(v) for v in kernel.ravel()],
+                      legend=_gradient_bar("RdBu_r", -k_lim, k_lim)),
+            grid_spec("output", "<b>output</b> (current cell orange)", out, cmap="RdBu_r",
+                      vmin=-o_lim, vmax=o_lim, text=[_fmt(v) for v in out.ravel()],
+                      classes=np.full(out.shape, "sw-out", dtype=object),
+                      legend=_gradient_bar("RdBu_r", -o_lim, o_lim)),
+        ]
 
 
 def sliding_window_explorer(size: int = 7, kernel_size: int = 3, stride: int = 2,

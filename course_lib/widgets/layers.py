@@ -26,10 +26,19 @@ from matplotlib.figure import Figure
 from course_lib import activations, conv, kernels, pooling
 from course_lib.data import PHOTO_CREDITS, load_photo
 from course_lib.plotting import signed_limit
-from course_lib.widgets._render import colorbar_png, to_png, to_rgb
+from course_lib.widgets._base import Explorer, learner_error
+from course_lib.widgets._render import colorbar_png, to_png
+from course_lib.widgets.board import (
+    Board,
+    PointingExplorer,
+    grid_spec,
+    highlight,
+    window_cells,
+    windows_reading,
+)
 
 __all__ = ["ActivationExplorer", "activation_explorer", "PoolingExplorer", "pooling_explorer",
-           "LECTURE_GRID", "draw_windows"]
+           "LECTURE_GRID"]
 
 #: The lecture's max-pooling example (2x2 windows, stride 2 give [[4, 8], [9, 5]]).
 LECTURE_GRID = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]], dtype=np.float32)
@@ -62,7 +71,7 @@ def _colorbar_box(lo_label: W.HTML, hi_label: W.HTML, cmap: str) -> W.VBox:
     return W.VBox([hi_label, bar, lo_label], layout=W.Layout(align_items="center"))
 
 
-class ActivationExplorer:
+class ActivationExplorer(Explorer):
     """The detector layer, live: feature map z = (image ⋆ K) + b, then f(z).
 
     Args:
@@ -79,16 +88,19 @@ class ActivationExplorer:
     def __init__(self, image: np.ndarray | None = None, kernel: str = "edge_detection_3",
                  activation: str = "relu", extra: Mapping[str, Callable] | None = None,
                  size: int = 128):
+        super().__init__()
+        self.status.add_class("cl-layers-msg")
         self.image = load_photo("china", size=size) if image is None else np.asarray(image)
         if self.image.ndim != 2:
             raise ValueError(f"image must be a 2-D gray image (H, W), got shape {self.image.shape}")
         self.functions: dict[str, Callable] = {name: getattr(activations, name)
                                                for name in ("relu", "leaky_relu", "sigmoid", "tanh")}
         self.functions.update(extra or {})
+        self._learners = set(extra or {})  # called within the time limit: they may never return
         if activation not in self.functions:
-            raise KeyError(f"activation must be one of {sorted(self.functions)}, got {activation!r}")
+            raise ValueError(f"activation must be one of {sorted(self.functions)}, got {activation!r}")
         if kernel not in kernels.KERNELS:
-            raise KeyError(f"kernel must be one of {sorted(kernels.KERNELS)}, got {kernel!r}")
+            raise ValueError(f"kernel must be one of {sorted(kernels.KERNELS)}, got {kernel!r}")
         self.activation = W.Dropdown(options=list(self.functions), value=activation,
                                      description="activation f")
         self.kernel = W.Dropdown(options=sorted(kernels.KERNELS), value=kernel,
@@ -104,8 +116,6 @@ class ActivationExplorer:
         self.post_bar = W.Image(format="png", layout=W.Layout(width="14px", height="200px"))
         self.info = W.HTML()
         self.info.add_class("cl-layers-info")
-        self.message = W.HTML()
-        self.message.add_class("cl-layers-msg")
         self.pre = self.post = None
         self.curve_x = np.linspace(-4.0, 4.0, 401)
         self.curve_y = None
@@ -122,15 +132,15 @@ class ActivationExplorer:
                                           layout=W.Layout(align_items="center"))])])
         self.widget = W.VBox([
             W.HTML(_CSS),
-            W.HBox([W.VBox([self.activation, self.kernel, self.bias, self.message]), self.curve]),
+            W.HBox([W.VBox([self.activation, self.kernel, self.bias, self.status]), self.curve]),
             W.HBox([pre_box, post_box]),
             self.info,
             W.HTML(f"<small>{html.escape(PHOTO_CREDITS)}</small>"),
         ])
         self.widget.add_class("cl-activation-explorer")
         self.kernel.observe(self._kernel_changed, names="value")
-        self.activation.observe(self.update, names="value")
-        self.bias.observe(self.update, names="value")
+        self.activation.observe(self.request_update, names="value")
+        self.bias.observe(self.request_update, names="value")
         self._kernel_changed()
 
     def _make_curve_figure(self):
@@ -160,10 +170,9 @@ class ActivationExplorer:
     def _draw_background(self):
         """Everything but the curve: axes, histogram, title, and y-limits that fit the curve for
         every bias on the slider (so that they stay put while the bias moves)."""
-        f = self.functions[self.activation.value]
         ys = [self.curve_y]
         try:
-            ys += [np.asarray(f(self.curve_x + b), dtype=float)
+            ys += [np.asarray(self._f(self.curve_x + b), dtype=float)
                    for b in (self.bias.min, self.bias.max)]
         except Exception:  # noqa: BLE001 - a learner's function: fall back to the current curve
             pass
@@ -181,26 +190,31 @@ class ActivationExplorer:
             k = kernels.KERNELS[self.kernel.value].astype(self.image.dtype)
             self._response = conv.correlate2d(self.image, k, padding=k.shape[0] // 2)
         except (ValueError, TypeError, KeyError) as e:
-            self.message.value = html.escape(_error_text(e))
+            self.show_problem(_error_text(e))
             return
         self._hist_ax.clear()
         self._hist_ax.set_yticks([])
         counts, edges = np.histogram(self._response, bins=80, range=(-4, 4))
         self._hist_ax.stairs(counts, edges, fill=True, color="#aac4de")
         self._background_key = None  # the histogram changed: redraw the background
-        self.update()
+        self.request_update()
 
-    def update(self, *_):
+    def _f(self, x: np.ndarray):
+        """The chosen activation of x; a learner's own function is called within the time limit."""
+        name = self.activation.value
+        f = self.functions[name]
+        return self.call_learner(f, x) if name in self._learners else f(x)
+
+    def update(self) -> None:
         """Recompute z and f(z) from the controls and redraw; errors go to ``message``."""
-        f = self.functions[self.activation.value]
         b = self.bias.value
         z = self._response + np.asarray(b, dtype=self._response.dtype)
         try:
-            post = np.asarray(f(z))
+            post = np.asarray(self._f(z))
             if post.dtype.kind not in "biuf":
                 raise ValueError(f"{self.activation.value} returned {post.dtype} values; an "
                                  "activation must return real numbers")
-            curve_y = np.asarray(f(self.curve_x + b), dtype=float)
+            curve_y = np.asarray(self._f(self.curve_x + b), dtype=float)
             if post.shape != z.shape or curve_y.shape != self.curve_x.shape:
                 raise ValueError(f"{self.activation.value} returned shape {post.shape} for input "
                                  f"of shape {z.shape}; an activation must keep the shape")
@@ -209,11 +223,12 @@ class ActivationExplorer:
             if not np.all(np.isfinite(post)):
                 raise ValueError(f"{self.activation.value} returned values that are not finite")
         except Exception as e:  # noqa: BLE001 - a learner's function may raise anything
-            self.message.value = html.escape(f"{self.activation.value} failed: {_error_text(e)}"
-                                             " (showing the last good output)")
+            why = learner_error(e) if self.activation.value in self._learners else _error_text(e)
+            self.show_problem(f"{self.activation.value} failed: {why}")
             return
-        self.message.value = ""
+        self.clear_problem()
         self.pre, self.post, self.curve_y = z, post, curve_y
+        self.output = post
         self._draw()
 
     def _draw(self):
@@ -258,72 +273,29 @@ class ActivationExplorer:
         return max(1, 256 // max(self.pre.shape))
 
 
-def activation_explorer(**kwargs) -> W.VBox:
-    """Build an :class:`ActivationExplorer` and return its widget (arguments as the class).
+def activation_explorer(**kwargs) -> ActivationExplorer:
+    """Build an :class:`ActivationExplorer` (arguments as the class); it displays as its widget.
 
     Example:
         >>> activation_explorer(extra={"leaky_relu": lambda x: np.where(x > 0, x, 0.1 * x)})
         ... # doctest: +SKIP
     """
-    explorer = ActivationExplorer(**kwargs)
-    explorer.widget.explorer = explorer  # keep a handle for tests and curious learners
-    return explorer.widget
+    return ActivationExplorer(**kwargs)
 
 
 # ---- pooling --------------------------------------------------------------------------------
 
-_PAD_RGB = np.array([214, 222, 232], dtype=np.uint8)  # padded cells: light blue-gray
-_WINDOW_RGB = np.array([[255, 170, 0], [0, 190, 255]], dtype=np.uint8)  # alternating outlines
-_SELECTED_RGB = np.array([230, 20, 60], dtype=np.uint8)
+def _listing(values: np.ndarray, most: int = 16) -> str:
+    """'1, 2, 5, 6' (at most ``most`` numbers, then how many more), −∞ for a max-pool pad."""
+    words = ["−∞" if v == -np.inf else f"{v:.4g}" for v in values.ravel()[:most]]
+    more = values.size - most
+    return ", ".join(words) + (f", … ({more} more)" if more > 0 else "")
 
 
-def draw_windows(rgb: np.ndarray, cell: int, kernel_size: int, stride: int, out_shape,
-                 selected: tuple[int, int] | None = None, draw_all: bool = True) -> np.ndarray:
-    """Outline pooling windows on an upscaled RGB picture (each input cell is ``cell`` pixels).
-
-    Window (i, j) covers rows i*stride .. i*stride + kernel_size - 1 (and columns likewise) of the
-    padded input. Neighbouring windows alternate two colours; ``selected`` gets a thick red one.
-    Returns a new array; ``rgb`` is not changed.
-    """
-    out = rgb.copy()
-
-    def box(i, j, color, width):
-        r0, c0 = i * stride * cell, j * stride * cell
-        r1, c1 = r0 + kernel_size * cell, c0 + kernel_size * cell
-        out[r0:r0 + width, c0:c1] = color
-        out[r1 - width:r1, c0:c1] = color
-        out[r0:r1, c0:c0 + width] = color
-        out[r0:r1, c1 - width:c1] = color
-
-    thin = 1 if cell < 8 else 2
-    if draw_all:
-        for i in range(out_shape[0]):
-            for j in range(out_shape[1]):
-                box(i, j, _WINDOW_RGB[(i + j) % 2], thin)
-    if selected is not None:
-        box(*selected, _SELECTED_RGB, max(2, thin + 1))
-    return out
-
-
-def _table(a: np.ndarray, highlight=None, pad_mask=None, pad_text: str = "") -> str:
-    rows = []
-    for i in range(a.shape[0]):
-        cells = []
-        for j in range(a.shape[1]):
-            style = ""
-            if pad_mask is not None and pad_mask[i, j]:
-                text, style = pad_text, "background:#d6dee8;color:#555"
-            else:
-                text = f"{a[i, j]:.4g}"
-            if highlight is not None and highlight[i, j]:
-                style = "background:#f7c6cf;font-weight:bold"
-            cells.append(f'<td style="{style}">{html.escape(text)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return '<table class="cl-layers-table">' + "".join(rows) + "</table>"
-
-
-class PoolingExplorer:
-    """Max or average pooling, live: the input with its windows, the output and its shape.
+class PoolingExplorer(PointingExplorer):
+    """Max or average pooling, live: the input with the window of any output cell, the output
+    and its shape. Point at an output cell to see its window and the max (or the average) that
+    gives it; click an input cell to see which output cells read it.
 
     Args:
         source: "lecture 4x4", "grid 8x8" (random integers 0..9, seeded) or "photo".
@@ -332,16 +304,18 @@ class PoolingExplorer:
         seed: seed of the 8x8 grid.
 
     Attributes after ``update()``: ``x`` (the input), ``output``, ``out_shape``, ``selected``
-    (the highlighted output cell), ``ok`` (False while the settings are invalid).
+    (the highlighted output cell), ``caption`` (what the board writes under the grids),
+    ``readers`` (the output cells reading a clicked input cell), ``ok`` (False while the
+    settings are invalid). :meth:`point_at` does what the pointer does in the browser.
     """
 
     SOURCES = ("lecture 4x4", "grid 8x8", "photo")
-    MAX_WINDOWS_DRAWN = 400
+    MAX_TEXT_SIDE = 12  # padded inputs up to this side have their numbers written in the cells
 
     def __init__(self, source: str = "lecture 4x4", kernel_size: int = 2, stride: int = 2,
                  padding: int = 0, mode: str = "max", photo_size: int = 64, seed: int = 0):
         if source not in self.SOURCES:
-            raise KeyError(f"source must be one of {self.SOURCES}, got {source!r}")
+            raise ValueError(f"source must be one of {self.SOURCES}, got {source!r}")
         if mode not in ("max", "avg"):
             raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
         # a starting value outside a slider's range would be clipped silently: refuse it
@@ -352,6 +326,8 @@ class PoolingExplorer:
                 raise TypeError(f"{name} must be an int, got {value!r}")
             if not lo <= value <= hi:
                 raise ValueError(f"{name} must be an int from {lo} to {hi}, got {value}")
+        super().__init__()
+        self.status.add_class("cl-layers-msg")
         rng = np.random.default_rng(seed)
         self.inputs = {
             "lecture 4x4": LECTURE_GRID,
@@ -367,34 +343,34 @@ class PoolingExplorer:
         self.stride = W.IntSlider(value=stride, min=1, max=8, description="stride", **slider)
         self.padding = W.IntSlider(value=padding, min=0, max=4, description="padding", **slider)
         self.window = W.IntSlider(value=0, min=0, max=0, description="window #", **slider)
-        self.in_image = W.Image(format="png", layout=W.Layout())
-        self.out_image = W.Image(format="png", layout=W.Layout())
+        self.selector = self.window  # the pointer on an output cell moves this slider
+        self.board = Board(caption_class="cl-pool-caption")
+        self.board.add_class("cl-pool-board")
         self.shape_label = W.HTML()
         self.shape_label.add_class("cl-pool-shape")
-        self.values = W.HTML()
-        self.message = W.HTML()
-        self.message.add_class("cl-layers-msg")
-        self.x = self.output = self.out_shape = self.selected = None
+        self.x = self.out_shape = self.selected = None
+        self.caption = ""
+        self.readers: list[tuple[int, int]] = []
         self.ok = False
         self.widget = W.VBox([
             W.HTML(_CSS),
             W.HBox([W.VBox([self.source, self.mode]),
                     W.VBox([self.kernel_size, self.stride, self.padding, self.window])]),
-            self.message,
-            W.HBox([W.VBox([W.HTML("<b>input</b> (padding in gray-blue, windows outlined, "
-                                   "the chosen window in red)"), self.in_image]),
-                    W.VBox([W.HTML("<b>output</b>"), self.out_image])]),
+            self.status,
+            W.HTML("<small>Point at an output cell to see its window and how it is pooled; "
+                   "click an input cell to see which output cells read it.</small>"),
+            self.board,
             self.shape_label,
-            self.values,
             W.HTML(f"<small>photo: {html.escape(PHOTO_CREDITS)}</small>"),
         ])
         self.widget.add_class("cl-pooling-explorer")
         for c in (self.source, self.mode, self.kernel_size, self.stride, self.padding):
-            c.observe(self.update, names="value")
-        self.window.observe(self._draw_selection, names="value")
-        self.update()
+            c.observe(self.request_update, names="value")
+        self.window.observe(lambda _change: self._select(), names="value")
+        self.board.observe(self._on_pointer, names="pointer")
+        self.request_update()
 
-    def update(self, *_):
+    def update(self) -> None:
         """Pool with the current settings and redraw; invalid settings show a message."""
         x = self.inputs[self.source.value]
         k, s, p = self.kernel_size.value, self.stride.value, self.padding.value
@@ -403,70 +379,96 @@ class PoolingExplorer:
             out = fn(x, kernel_size=k, stride=s, padding=p)
         except (ValueError, TypeError) as e:
             self.ok = False
-            self.message.value = html.escape(f"{_error_text(e)} (showing the last good output)")
+            self.show_problem(_error_text(e))
             return
         self.ok = True
-        self.message.value = ""
-        self.x, self.output = x, out
-        self.out_shape = out.shape
+        self.clear_problem()
+        self.x, self.output, self.out_shape = x, out, out.shape
         self._settings = (k, s, p)
-        n_windows = out.shape[0] * out.shape[1]
+        self._draw_grids()
         old = self.window.value
-        self.window.max = n_windows - 1  # may clip value, which fires _draw_selection
+        self.window.max = out.size - 1  # may clip value, which calls _select()
         if self.window.value == old:
-            self._draw_selection()
+            self._select()
         ph, pw = x.shape[0] + 2 * p, x.shape[1] + 2 * p
         self.shape_label.value = (
             f"<b>input</b> {x.shape} → padded ({ph}, {pw}) → <b>output</b> {out.shape}: "
             f"floor(({x.shape[0]} + 2·{p} − {k}) / {s}) + 1 = {out.shape[0]} rows; "
             f"{x.size} values become {out.size} ({out.size / x.size:.0%}).")
 
-    def _draw_selection(self, *_):
+    # ---- pointing -----------------------------------------------------------------------------
+    def _select(self) -> None:
+        """Highlight window number ``window`` and write out how it is pooled."""
         if self.output is None:
             return
+        k, s, _ = self._settings
+        out = self.output
+        i, j = divmod(min(int(self.window.value), out.size - 1), out.shape[1])
+        self.selected, self.readers = (i, j), []
+        cells = window_cells(i * s, i * s + k, j * s, j * s + k)
+        win = self._pooled_values[i * s:i * s + k, j * s:j * s + k]
+        lights = [highlight("input", cells, "pool-window hl-window"),
+                  highlight("output", [(i, j)], "pool-current hl-current")]
+        head = f"window #{self.window.value} (row {i}, column {j})"
+        if self.mode.value == "max":
+            r, c = np.nonzero(win == out[i, j])
+            lights.append(highlight("input", zip(r + i * s, c + j * s), "pool-max hl-argmax"))
+            self.caption = f"{head}: max({_listing(win)}) = <b>{out[i, j]:.4g}</b>"
+        else:
+            self.caption = (f"{head}: the average of its {win.size} values "
+                            f"({_listing(win)}) = <b>{out[i, j]:.4g}</b>")
+        self.board.show(lights, self.caption, self._take_answer())
+
+    def _show_readers(self, r: int, c: int) -> None:
+        """Highlight input cell (r, c) of the padded input and every output cell that reads it."""
+        k, s, p = self._settings
+        self.readers = windows_reading((r, c), (k, k), s, self.output.shape)
+        hp, wp = self._padded.shape
+        where = " (padding)" if r < p or c < p or r >= hp - p or c >= wp - p else ""
+        v = self._pooled_values[r, c]
+        name = f"padded input[{r}, {c}] = {'−∞' if v == -np.inf else f'{v:.4g}'}{where}"
+        n = len(self.readers)
+        if n:
+            outs = ", ".join(f"out[{i}, {j}]" for i, j in self.readers[:12])
+            outs += f", … ({n - 12} more)" if n > 12 else ""
+            self.caption = f"<b>{name}</b> is read by {n} output cell{'s' if n > 1 else ''}: {outs}"
+        else:
+            self.caption = f"<b>{name}</b> is read by no output cell: no window covers it"
+        self.board.show([highlight("input", [(r, c)], "pool-source hl-source"),
+                         highlight("output", self.readers, "pool-reader hl-reader")],
+                        self.caption, self._take_answer())
+
+    # ---- drawing ------------------------------------------------------------------------------
+    def _draw_grids(self) -> None:
         k, s, p = self._settings
         x, out = self.x, self.output
-        sel = divmod(int(self.window.value), out.shape[1])
-        self.selected = sel
+        pad_value = -np.inf if self.mode.value == "max" else 0.0  # what a pad counts as
+        self._padded = np.pad(x.astype(np.float64), p)
+        self._in_shape, self._out_shape = self._padded.shape, out.shape
+        self._pooled_values = np.pad(x.astype(np.float64), p, constant_values=pad_value)
+        hp, wp = self._padded.shape
+        is_pad = np.ones((hp, wp), dtype=bool)
+        is_pad[p:p + x.shape[0], p:p + x.shape[1]] = False
+        classes = np.where(is_pad, "pool-pad cl-pad-fill", "pool-in").astype(object)
+        cell = int(np.clip(256 // max(hp, wp), 4, 40))  # one input cell and one output cell alike
         lo, hi = float(x.min()), float(x.max())
         cmap = "gray" if self.source.value == "photo" else "viridis"
-        cell = max(1, 256 // (max(x.shape) + 2 * p))
-        padded = np.pad(x, p)
-        pad_mask = np.ones(padded.shape, dtype=bool)
-        pad_mask[p:p + x.shape[0], p:p + x.shape[1]] = False
-        rgb = to_rgb(padded, cmap, lo, hi)
-        rgb[pad_mask] = _PAD_RGB
-        rgb = rgb.repeat(cell, axis=0).repeat(cell, axis=1)
-        n_windows = out.shape[0] * out.shape[1]
-        self.in_image.value = to_png(draw_windows(
-            rgb, cell, k, s, out.shape, selected=sel,
-            draw_all=n_windows <= self.MAX_WINDOWS_DRAWN))
-        out_cell = cell  # same cell size as the input: sizes compare
-        out_rgb = to_rgb(out, cmap, lo, hi, scale=out_cell)
-        self.out_image.value = to_png(draw_windows(out_rgb, out_cell, 1, 1, out.shape,
-                                                   selected=sel, draw_all=False))
-        # show both at their pixel size, so one input cell and one output cell look alike
-        self.in_image.layout.width = f"{rgb.shape[1]}px"
-        self.out_image.layout.width = f"{out_rgb.shape[1]}px"
-        if max(padded.shape) <= 12:
-            window = np.zeros(padded.shape, dtype=bool)
-            window[sel[0] * s:sel[0] * s + k, sel[1] * s:sel[1] * s + k] = True
-            chosen = np.zeros(out.shape, dtype=bool)
-            chosen[sel] = True
-            pad_text = "−∞" if self.mode.value == "max" else "0"
-            self.values.value = (
-                '<div style="display:flex;gap:24px;align-items:flex-start">'
-                f"<div>padded input{_table(padded, window, pad_mask, pad_text)}</div>"
-                f"<div>output{_table(out, chosen)}</div>"
-                f"<div>window #{self.window.value} (row {sel[0]}, column {sel[1]}) gives "
-                f"<b>{out[sel]:.4g}</b></div></div>")
-        else:
-            self.values.value = (f"window #{self.window.value} (row {sel[0]}, column {sel[1]}) "
-                                 f"gives {out[sel]:.4g}")
+        pad_text = "−∞" if self.mode.value == "max" else "0"
+        text = None
+        if max(hp, wp) <= self.MAX_TEXT_SIDE:
+            text = [pad_text if pad else f"{v:.4g}"
+                    for v, pad in zip(self._padded.ravel(), is_pad.ravel())]
+        out_text = [f"{v:.4g}" for v in out.ravel()] if text is not None else None
+        self.board.grids = [
+            grid_spec("input", "<b>padded input</b> (padding gray-blue; window orange, its max "
+                      "red)", self._padded, cmap=cmap, vmin=lo, vmax=hi, cell=cell, text=text,
+                      classes=classes),
+            grid_spec("output", f"<b>output</b> ({self.mode.value} pooling)", out, cmap=cmap,
+                      vmin=lo, vmax=hi, cell=cell, text=out_text,
+                      classes=np.full(out.shape, "pool-out", dtype=object)),
+        ]
 
 
-def pooling_explorer(**kwargs) -> W.VBox:
-    """Build a :class:`PoolingExplorer` and return its widget (arguments as the class)."""
-    explorer = PoolingExplorer(**kwargs)
-    explorer.widget.explorer = explorer
-    return explorer.widget
+def pooling_explorer(**kwargs) -> PoolingExplorer:
+    """Build a :class:`PoolingExplorer` (arguments as the class); it displays as its widget."""
+    return PoolingExplorer(**kwargs)
