@@ -5,9 +5,20 @@ mistake gets the same message everywhere. Every message names the argument, quot
 and says what is valid; a wrong *type* raises ``TypeError``, a wrong *value* (out of range, not
 one of the choices, wrong number of dimensions) raises ``ValueError``.
 
-The float policy (``float_array``): float32 and float64 arrays are kept as they are; integer
-and boolean arrays are computed in float64; anything else (complex, strings, objects) is a
-``TypeError``.
+The dtype policy (one rule for every numeric module):
+
+1. An array argument may be anything ``numpy.asarray`` accepts (an ndarray, a list, a scalar).
+   float32 and float64 arrays keep their dtype; integer and boolean arrays are data and are
+   computed in float64; every other dtype (float16, longdouble, complex, strings, objects) is a
+   ``TypeError`` naming the argument (``float_array``).
+2. The arrays of one call are promoted together as NumPy promotes them (``float_arrays``): the
+   result is float32 only if every array is float32, float64 as soon as one is float64. A
+   parameter set (``RNNParams``, ``LSTMParams``) counts as one array of its dtype; the arrays
+   inside one parameter set share one dtype.
+3. Nothing is cast down: float32 stays float32, and no float64 input is silently rounded.
+
+A flag (``bias=True``, ``gray=False``) must be a real ``bool`` (``flag``): a truthy string is
+refused rather than counted as True.
 """
 
 from __future__ import annotations
@@ -19,8 +30,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["integer", "pair", "real", "choice", "float_array", "check_ndim", "seed",
-           "size_budget", "set_size_budget", "check_size"]
+__all__ = ["integer", "pair", "real", "flag", "choice", "float_array", "float_arrays", "float_dtype",
+           "check_ndim", "seed", "size_budget", "set_size_budget", "check_size"]
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 # The largest array (in bytes) a course_lib function allocates without being asked to: small
 # enough that a learner on a 2 GB hosted kernel gets an error instead of a dead kernel.
@@ -54,6 +67,8 @@ def integer(value: Any, name: str, minimum: int | None = None, maximum: int | No
 
 def pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
     """An int ``v`` means ``(v, v)``; a pair ``(a, b)`` is checked element by element."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # a 0-d array is its one number
     valid = f"{name} must be an integer >= {minimum} or a pair of them (height, width)"
     if isinstance(value, (tuple, list, np.ndarray)):
         if len(value) != 2:
@@ -69,14 +84,35 @@ def pair(value: Any, name: str, minimum: int) -> tuple[int, int]:
     return v, v
 
 
-def real(value: Any, name: str, minimum: float | None = None) -> float:
-    """``value`` as a float if it is a finite real number (not a bool) >= ``minimum``."""
-    bounds = _bounds(minimum, None)
+def real(value: Any, name: str, minimum: float | None = None, maximum: float | None = None,
+         *, above: float | None = None, below: float | None = None, finite: bool = True) -> float:
+    """``value`` as a float if it is a finite real number (not a bool) within the bounds.
+
+    ``minimum``/``maximum`` are inclusive bounds, ``above``/``below`` exclusive ones (a learning
+    rate is ``above=0``, a dropout probability ``minimum=0, below=1``). ``finite=False`` also
+    accepts -inf and inf (a padding value), never NaN.
+    """
+    parts = [f">= {minimum}" if minimum is not None else "", f"> {above}" if above is not None
+             else "", f"<= {maximum}" if maximum is not None else "",
+             f"< {below}" if below is not None else ""]
+    bounds = " and ".join(p for p in parts if p)
+    bounds = f" {bounds}" if bounds else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not math.isfinite(value) or (minimum is not None and value < minimum):
-        raise ValueError(f"{name} must be a finite number{bounds}, got {value}")
-    return float(value)
+    v = float(value)
+    if (math.isnan(v) or (finite and math.isinf(v)) or (minimum is not None and v < minimum)
+            or (maximum is not None and v > maximum) or (above is not None and v <= above)
+            or (below is not None and v >= below)):
+        what = "a finite number" if finite else "a number (not NaN)"
+        raise ValueError(f"{name} must be {what}{bounds}, got {value}")
+    return v
+
+
+def flag(value: Any, name: str) -> bool:
+    """``value`` if it is ``True`` or ``False`` (a NumPy bool too); a truthy string is refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
 
 
 def choice(value: Any, name: str, options: tuple | list | dict) -> Any:
@@ -91,16 +127,40 @@ def choice(value: Any, name: str, options: tuple | list | dict) -> Any:
 
 
 def float_array(x: Any, name: str) -> np.ndarray:
-    """``x`` as an ndarray of a floating dtype (float32/float64 kept; ints and bools -> float64)."""
+    """``x`` as an ndarray under the dtype policy: float32/float64 kept, ints and bools -> float64."""
     arr = np.asarray(x)
-    if arr.dtype.kind == "f":
+    if arr.dtype in _FLOAT_DTYPES:
         return arr
     if arr.dtype.kind in "biu":
         return arr.astype(np.float64)
+    hint = "; convert it with .astype(np.float32)" if arr.dtype.kind == "f" else ""
     raise TypeError(
         f"{name} must be an array of real numbers (float32, float64, int or bool), "
-        f"got dtype {arr.dtype}"
+        f"got dtype {arr.dtype}{hint}"
     )
+
+
+def float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
+    """``dtype`` as a NumPy dtype if it is float32 or float64 (a dtype argument, not an array)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as e:
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64, got {dtype!r}") from e
+    if dt not in _FLOAT_DTYPES:
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64, got {dt}")
+    return dt
+
+
+def float_arrays(dtype: Any = None, **arrays: Any) -> tuple[np.dtype, list[np.ndarray | None]]:
+    """The arrays of one call, each through ``float_array``, promoted to their common dtype.
+
+    ``dtype`` (optional) takes part in the promotion, for a parameter set's dtype; ``None``
+    values stay ``None``. Returns ``(common_dtype, [arrays in the order given])``.
+    """
+    out = {k: None if v is None else float_array(v, k) for k, v in arrays.items()}
+    dtypes = [a.dtype for a in out.values() if a is not None]
+    common = np.result_type(*dtypes, *([] if dtype is None else [np.dtype(dtype)]))
+    return common, [None if a is None else a.astype(common, copy=False) for a in out.values()]
 
 
 def check_ndim(arr: np.ndarray, name: str, ndims: tuple[int, ...], layout: str) -> None:

@@ -6,12 +6,10 @@ boolean inputs are computed in float64. NaN stays NaN, as in PyTorch.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ._args import float_array as _as_float_array
-from ._args import integer
+from ._args import integer, real
 
 __all__ = ["relu", "relu_grad", "leaky_relu", "sigmoid", "tanh", "softmax"]
 
@@ -68,12 +66,7 @@ def leaky_relu(x, negative_slope=0.01) -> np.ndarray:
         array([-0.2,  3. ])
     """
     x = _as_float_array(x, "x")
-    if (
-        isinstance(negative_slope, (bool, np.bool_))
-        or not isinstance(negative_slope, numbers.Real)
-        or not np.isfinite(negative_slope)
-    ):
-        raise TypeError(f"negative_slope must be a finite real number, got {negative_slope!r}")
+    negative_slope = real(negative_slope, "negative_slope")
     return np.where(x >= 0, x, x * x.dtype.type(negative_slope))
 
 

@@ -46,7 +46,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
-from ._args import integer  # noqa: E402
+from ._args import choice, integer, real  # noqa: E402
 
 __all__ = [
     "build_keras_cnn", "build_torch_cnn", "feature_shape", "count_parameters",
@@ -115,8 +115,7 @@ def feature_shape(height: int, width: int, kernel_size: int = 3, padding: str = 
     width = _check_int(width, "width", 1)
     kernel_size = _check_int(kernel_size, "kernel_size", 1)
     pool_size = _check_int(pool_size, "pool_size", 1)
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
+    choice(padding, "padding", PADDINGS)
     out = []
     for n, axis in ((height, "height"), (width, "width")):
         conv = n if padding == "same" else n - kernel_size + 1
@@ -135,8 +134,7 @@ def _check_arch(num_classes, filters, kernel_size, padding, pool_size):
     _check_int(filters, "filters", 1)
     _check_int(kernel_size, "kernel_size", 1)
     _check_int(pool_size, "pool_size", 1)
-    if padding not in PADDINGS:
-        raise ValueError(f"padding must be one of {PADDINGS}, got {padding!r}")
+    choice(padding, "padding", PADDINGS)
 
 
 def _check_shape3(shape, name: str, layout: str) -> tuple[int, int, int]:
@@ -447,8 +445,7 @@ def train_torch(model: nn.Module, data, epochs: int = 10, seed: int = 0, batch_s
     epochs = _check_int(epochs, "epochs", 1)
     seed = _check_int(seed, "seed", 0)
     batch_size = _check_int(batch_size, "batch_size", 1)
-    if not (isinstance(lr, int | float) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    lr = real(lr, "lr", above=0)
     if validation is not None:
         if not isinstance(validation, tuple | list) or len(validation) != 2:
             raise ValueError("validation must be a pair (x_val, y_val) or None")

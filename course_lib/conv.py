@@ -16,18 +16,18 @@ convolution), :func:`correlate2d_naive` (the same thing written as plain loops, 
 the formula), and :func:`conv2d`, the batched, multi-channel layer that gives the same result
 as ``torch.nn.functional.conv2d``. :func:`conv2d_backward` returns its gradients.
 
-NumPy in, NumPy out: float32 stays float32 and float64 stays float64 (mixed inputs follow
-NumPy's type promotion); integer and boolean inputs are computed in float64.
+NumPy in, NumPy out, under course_lib's dtype policy (course_lib._args): float32 stays float32
+and float64 stays float64, mixed inputs are promoted together as in NumPy, integer and boolean
+inputs are computed in float64. The size guard (course_lib.set_size_budget) refuses a padding
+or an input that would allocate more than the budget.
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ._args import check_ndim, check_size, float_array, integer, pair
+from ._args import check_ndim, check_size, float_array, integer, pair, real
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -53,6 +53,7 @@ _CHUNK_BYTES = 1 << 24
 # functions below call, and lessons print some of those functions' source.
 _check_int = integer
 _pair = pair
+_real = real
 _as_float_array = float_array
 _check_ndim = check_ndim
 
@@ -136,9 +137,10 @@ def pad2d(x, padding, value=0.0) -> np.ndarray:
             f"with {x.ndim} dimensions"
         )
     ph, pw = _pair(padding, "padding", 0)
-    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"value must be a real number, got {value!r}")
-    out = np.full(x.shape[:-2] + (x.shape[-2] + 2 * ph, x.shape[-1] + 2 * pw), value, x.dtype)
+    value = _real(value, "value", finite=False)  # -inf is fine (max pooling's border)
+    shape = x.shape[:-2] + (x.shape[-2] + 2 * ph, x.shape[-1] + 2 * pw)
+    check_size(shape, x.dtype, f"padding={padding!r}", "the padded array")
+    out = np.full(shape, value, x.dtype)
     out[..., ph : ph + x.shape[-2], pw : pw + x.shape[-1]] = x
     return out
 
@@ -274,6 +276,9 @@ def _check_conv_args(x, weight, stride, padding):
     kh, kw = weight.shape[2:]
     out_h = _output_size(h, kh, sh, ph, "kernel height", "height")
     out_w = _output_size(w, kw, sw, pw, "kernel width", "width")
+    # A stride only spaces the windows apart: with one window it changes nothing, and a huge one
+    # (10**18, which torch accepts) would overflow the strided view's byte offsets.
+    sh, sw = (sh if out_h > 1 else 1), (sw if out_w > 1 else 1)
     n, c = x.shape[:2]
     dtype = np.result_type(x, weight)
     check_size((n, h + 2 * ph, w + 2 * pw, c), dtype, f"padding={padding!r}", "the padded input")

@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 
+from ._args import check_size, choice, flag, float_dtype, integer, real
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = ["PHOTO_CREDITS", "PHOTOS", "load_photo", "to_gray", "load_digits", "read_idx",
@@ -47,12 +48,15 @@ def load_photo(name: str = "china", gray: bool = True, size: int | None = None,
         name: "china" (a temple) or "flower".
         gray: return (H, W) luminance if True, else (H, W, 3) RGB.
         size: if given, a centred square crop of the photo resized to (size, size).
-        dtype: float32 (default) or float64.
+        dtype: float32 (default) or float64 (an integer dtype would round every value in
+            [0, 1] to 0 or 1, so it is refused).
     """
-    if name not in PHOTOS:
-        raise ValueError(f"name must be one of {PHOTOS}, got {name!r}")
-    if size is not None and (not isinstance(size, int | np.integer) or size < 1):
-        raise ValueError(f"size must be a positive int or None, got {size!r}")
+    choice(name, "name", PHOTOS)
+    gray = flag(gray, "gray")
+    dtype = float_dtype(dtype)
+    if size is not None:
+        size = integer(size, "size", 1)
+        check_size((size, size, 3), np.float32, f"size={size}", "the resized photo")
     from PIL import Image
     from sklearn.datasets import load_sample_image
 
@@ -71,10 +75,12 @@ def load_digits(test_size: float = 0.25, seed: int = 0, dtype=np.float32):
     """scikit-learn's 1,797 8x8 digits, scaled to [0, 1], with a fixed stratified split.
 
     Returns:
-        (x_train, y_train, x_test, y_test) with x of shape (n, 8, 8) and y int64 labels 0..9.
+        (x_train, y_train, x_test, y_test) with x of shape (n, 8, 8) and y int64 labels 0..9;
+        x is float32 (default) or float64 as ``dtype`` says.
     """
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size must be between 0 and 1, got {test_size!r}")
+    test_size = real(test_size, "test_size", above=0, below=1)
+    seed = integer(seed, "seed", 0)
+    dtype = float_dtype(dtype)  # an integer dtype would round the [0, 1] pixels to 0 or 1
     from sklearn.datasets import load_digits as _load
     from sklearn.model_selection import train_test_split
 
@@ -97,7 +103,7 @@ IDX_DTYPES = {
 }
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_CHUNK = 1 << 20  # read gzip streams in 1 MiB pieces: memory never exceeds what the file holds
+_CHUNK = 1 << 20  # read gzip streams in 1 MiB pieces, straight into the result array
 
 
 def _read_upto(f, n: int) -> bytes:
@@ -195,13 +201,24 @@ def _read_idx_stream(f, path: str, size: int | None) -> np.ndarray:
         if values.size < count:  # the file shrank after it was measured
             raise _truncated(path, shape, dtype, need, where, values.size * dtype.itemsize)
         return values.astype(native, copy=False).reshape(shape)
-    data = _read_upto(f, need)
-    if len(data) < need:
-        raise _truncated(path, shape, dtype, need, where, len(data))
+    # Compressed: the length is known only once the stream ends. The header's size goes through
+    # the size guard, then the values are inflated chunk by chunk into the one result array and
+    # byte-swapped in place: the peak is the inflated size, never twice it.
+    check_size(shape, dtype, f"the IDX header of {path}", "the values")
+    data = np.empty(need, np.uint8)
+    view, got = memoryview(data), 0
+    while got < need:
+        n = f.readinto(view[got:got + _CHUNK])
+        if not n:
+            raise _truncated(path, shape, dtype, need, where, got)
+        got += n
     if f.read(1):
         raise ValueError(f"{path}: longer than its header says: the {where} holds more than the "
                          f"{need} data bytes of shape {shape} of {dtype.name}")
-    return np.frombuffer(data, dtype=dtype).astype(native).reshape(shape)  # a writable copy
+    values = data.view(dtype)
+    if dtype.byteorder not in "=|":  # big-endian on this machine: swap to native order
+        values.byteswap(inplace=True)
+    return values.view(native).reshape(shape)
 
 
 def _truncated(path, shape, dtype, need, where, got) -> ValueError:

@@ -10,27 +10,20 @@ shape (N, C, H, W). The task layer turns them into one score per class:
 ``compose_linear`` shows why a non-linearity is needed between layers: two linear layers in a
 row are exactly one linear layer. ``cross_entropy`` is the loss that trains the class scores.
 
-NumPy only; float32 in gives float32 out, float64 stays float64. Every function here gives the
+NumPy only; dtypes follow course_lib's policy (course_lib._args): float32 in gives float32
+out, float64 stays float64, mixed inputs are promoted together. Every function here gives the
 same result as its PyTorch counterpart (see tests/test_dense.py).
 """
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ._args import float_array as _as_float_array
+from ._args import float_arrays, integer
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = ["flatten", "linear", "compose_linear", "log_softmax", "cross_entropy"]
-
-
-def _check_same_dtype(**arrays: np.ndarray) -> None:
-    dtypes = {name: a.dtype for name, a in arrays.items() if a is not None}
-    if len(set(dtypes.values())) > 1:
-        desc = ", ".join(f"{n} is {d}" for n, d in dtypes.items())
-        raise TypeError(f"all arrays must share one float dtype (float32 or float64); {desc}")
 
 
 def flatten(x: np.ndarray, start_dim: int = 1) -> np.ndarray:
@@ -48,16 +41,10 @@ def flatten(x: np.ndarray, start_dim: int = 1) -> np.ndarray:
         >>> flatten(np.zeros((2, 3, 4, 5))).shape
         (2, 60)
     """
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"x must be a NumPy array, got {type(x).__name__}")
+    x = _as_float_array(x, "x")
     if x.ndim < 2:
         raise ValueError(f"x must have at least 2 axes (N, ...), got shape {x.shape}")
-    if isinstance(start_dim, bool) or not isinstance(start_dim, numbers.Integral):
-        raise TypeError(f"start_dim must be an int, got {start_dim!r}")
-    if not -x.ndim <= start_dim < x.ndim:
-        raise ValueError(f"start_dim must be in [{-x.ndim}, {x.ndim - 1}] for x of shape "
-                         f"{x.shape}, got {start_dim}")
-    start = int(start_dim) % x.ndim
+    start = integer(start_dim, "start_dim", -x.ndim, x.ndim - 1) % x.ndim
     return x.reshape(x.shape[:start] + (-1,))
 
 
@@ -79,8 +66,7 @@ def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) ->
         >>> linear(np.array([[1.0, 1.0]]), w, np.array([0.0, 0.0, 0.5]))
         array([[ 3. , -1. ,  2.5]])
     """
-    x = _as_float_array(x, "x")
-    weight = _as_float_array(weight, "weight")
+    _, (x, weight, bias) = float_arrays(x=x, weight=weight, bias=bias)
     if x.ndim < 1:
         raise ValueError(f"x must have at least 1 axis (..., in_features), got shape {x.shape}")
     if weight.ndim != 2:
@@ -89,12 +75,9 @@ def linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) ->
     if x.shape[-1] != weight.shape[1]:
         raise ValueError(f"x has {x.shape[-1]} features in its last axis (shape {x.shape}) but "
                          f"weight expects in_features={weight.shape[1]} (shape {weight.shape})")
-    if bias is not None:
-        bias = _as_float_array(bias, "bias")
-        if bias.shape != (weight.shape[0],):
-            raise ValueError(f"bias must have shape (out_features,) = ({weight.shape[0]},), "
-                             f"got {bias.shape}")
-    _check_same_dtype(x=x, weight=weight, bias=bias)
+    if bias is not None and bias.shape != (weight.shape[0],):
+        raise ValueError(f"bias must have shape (out_features,) = ({weight.shape[0]},), "
+                         f"got {bias.shape}")
     y = x @ weight.T
     if bias is not None:
         y = y + bias
@@ -123,8 +106,8 @@ def compose_linear(weight1: np.ndarray, bias1: np.ndarray | None, weight2: np.nd
         (array([[2., 0.],
                [0., 2.]]), array([2., 2.]))
     """
-    weight1 = _as_float_array(weight1, "weight1")
-    weight2 = _as_float_array(weight2, "weight2")
+    dtype, (weight1, bias1, weight2, bias2) = float_arrays(
+        weight1=weight1, bias1=bias1, weight2=weight2, bias2=bias2)
     for name, w in (("weight1", weight1), ("weight2", weight2)):
         if w.ndim != 2:
             raise ValueError(f"{name} must be 2-D (out_features, in_features), got shape {w.shape}")
@@ -132,13 +115,12 @@ def compose_linear(weight1: np.ndarray, bias1: np.ndarray | None, weight2: np.nd
         raise ValueError(f"weight2 expects {weight2.shape[1]} inputs (shape {weight2.shape}) but "
                          f"weight1 gives {weight1.shape[0]} outputs (shape {weight1.shape})")
     hidden, out = weight1.shape[0], weight2.shape[0]
-    b1 = np.zeros(hidden, weight1.dtype) if bias1 is None else _as_float_array(bias1, "bias1")
-    b2 = np.zeros(out, weight2.dtype) if bias2 is None else _as_float_array(bias2, "bias2")
+    b1 = np.zeros(hidden, dtype) if bias1 is None else bias1
+    b2 = np.zeros(out, dtype) if bias2 is None else bias2
     if b1.shape != (hidden,):
         raise ValueError(f"bias1 must have shape ({hidden},), got {b1.shape}")
     if b2.shape != (out,):
         raise ValueError(f"bias2 must have shape ({out},), got {b2.shape}")
-    _check_same_dtype(weight1=weight1, bias1=b1, weight2=weight2, bias2=b2)
     return weight2 @ weight1, weight2 @ b1 + b2
 
 
@@ -160,9 +142,7 @@ def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     x = _as_float_array(x, "x")
     if x.ndim == 0:
         raise ValueError("x must have at least 1 axis (the classes), got a 0-d array")
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"axis must be in [{-x.ndim}, {x.ndim - 1}] for x of shape {x.shape}, "
-                         f"got {axis}")
+    axis = integer(axis, "axis", -x.ndim, x.ndim - 1)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 

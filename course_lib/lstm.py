@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._args import check_size, integer, real
+from ._args import check_size, float_arrays, float_dtype, integer, real
 from ._blas import ignore_blas_invalid_flag
 from .activations import sigmoid, tanh
 
@@ -49,7 +49,7 @@ _GATES = ("f", "i", "o", "s")  # our stacking order: three sigmoids, then the ta
 def _floating(name: str, value: Any) -> np.ndarray:
     """``value`` as a floating NumPy array, or a TypeError naming the argument."""
     arr = np.asarray(value)
-    if not np.issubdtype(arr.dtype, np.floating):
+    if arr.dtype not in (np.float32, np.float64):
         raise TypeError(f"{name} must be a floating-point array (float32 or float64), "
                         f"got dtype {arr.dtype}")
     return arr
@@ -134,9 +134,7 @@ class LSTMParams:
 
     def astype(self, dtype: Any) -> LSTMParams:
         """A copy with every array converted to ``dtype`` (float32 or float64)."""
-        dt = np.dtype(dtype)
-        if not np.issubdtype(dt, np.floating):
-            raise TypeError(f"dtype must be a floating dtype such as np.float32, got {dt}")
+        dt = float_dtype(dtype)
         return LSTMParams(**{k: getattr(self, k).astype(dt) for k in self._names()})
 
     @staticmethod
@@ -161,9 +159,7 @@ class LSTMParams:
         """
         H, D = integer(hidden_size, "hidden_size", 1), integer(input_size, "input_size", 1)
         forget_bias = real(forget_bias, "forget_bias")  # NaN would make every b_f NaN
-        dt = np.dtype(dtype)
-        if not np.issubdtype(dt, np.floating):
-            raise TypeError(f"dtype must be a floating dtype such as np.float64, got {dt}")
+        dt = float_dtype(dtype)
         check_size((4 * H * (H + D + 1),), np.float64, f"input_size={D}, hidden_size={H}",
                    "the parameters")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -247,27 +243,22 @@ def _check_params(params: Any) -> LSTMParams:
     return params
 
 
-def _as_input(name: str, value: Any, params: LSTMParams) -> np.ndarray:
-    """An array in the parameters' dtype; integer lists are converted, a different float is not."""
-    arr = np.asarray(value)
-    if arr.dtype.kind in "biu":
-        return arr.astype(params.dtype)
-    if not np.issubdtype(arr.dtype, np.floating):
-        raise TypeError(f"{name} must be a floating-point array, got dtype {arr.dtype}")
-    if arr.dtype != params.dtype:
-        raise TypeError(f"{name} has dtype {arr.dtype} but params are {params.dtype}; convert one "
-                        f"of them (e.g. params.astype(np.{arr.dtype}))")
-    return arr
+def _promote(params: Any, **arrays: Any) -> tuple:
+    """``(params, *arrays)`` in one float dtype, by course_lib's dtype policy (course_lib._args):
+    float32 only if the parameters and every array are float32; ints and bools count as float64.
+    ``None`` stays ``None``."""
+    params = _check_params(params)
+    dtype, out = float_arrays(params.dtype, **arrays)
+    return (params if dtype == params.dtype else params.astype(dtype), *out)
 
 
 def _state(name: str, value: Any, shape: tuple[int, ...], params: LSTMParams) -> np.ndarray:
     if value is None:
         return np.zeros(shape, dtype=params.dtype)
-    arr = _as_input(name, value, params)
-    if arr.shape != shape:
+    if value.shape != shape:
         raise ValueError(f"{name} must have shape {shape} (batch size, hidden size H="
-                         f"{params.hidden_size}), got shape {arr.shape}")
-    return arr
+                         f"{params.hidden_size}), got shape {value.shape}")
+    return value
 
 
 def _check_x(name: str, x: np.ndarray, ndim_batched: int, params: LSTMParams) -> None:
@@ -298,8 +289,7 @@ def lstm_step(x_t: Any, h_prev: Any, s_prev: Any, params: LSTMParams) -> LSTMSte
         >>> step.h.shape, bool(np.allclose(step.s, step.i * step.s_tilde))
         ((2,), True)
     """
-    params = _check_params(params)
-    x = _as_input("x_t", x_t, params)
+    params, x, h_prev, s_prev = _promote(params, x_t=x_t, h_prev=h_prev, s_prev=s_prev)
     _check_x("x_t", x, 2, params)
     H = params.hidden_size
     shape = (H,) if x.ndim == 1 else (x.shape[0], H)
@@ -344,8 +334,7 @@ def lstm_forward(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMOutput:
         >>> out.h.shape, out.s.shape
         ((5, 4, 2), (5, 4, 2))
     """
-    params = _check_params(params)
-    x = _as_input("xs", xs, params)
+    params, x, h0, s0 = _promote(params, xs=xs, h0=h0, s0=s0)
     _check_x("xs", x, 3, params)
     single = x.ndim == 2
     if single:
@@ -409,8 +398,7 @@ def lstm_trace(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMStep:
         >>> lstm_trace(np.zeros((4, 1)), None, None, p).f.shape
         (4, 2)
     """
-    params = _check_params(params)
-    x = _as_input("xs", xs, params)
+    params, x, h0, s0 = _promote(params, xs=xs, h0=h0, s0=s0)
     _check_x("xs", x, 3, params)
     if x.shape[0] == 0:
         raise ValueError(f"xs must hold at least one step, got shape {x.shape}")

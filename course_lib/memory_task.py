@@ -23,14 +23,13 @@ Example:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 from torch import nn
 
-from ._args import integer
+from ._args import choice, integer, real
 
 __all__ = [
     "make_memory_task",
@@ -50,9 +49,7 @@ INITS = ("chrono", "default")
 
 
 def _check_kind(kind) -> str:
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    return kind
+    return choice(kind, "kind", KINDS)
 
 
 def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int = 8,
@@ -207,12 +204,10 @@ def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps:
     batch_size = integer(batch_size, "batch_size", 1)
     patience = integer(patience, "patience", 1)
     n_test = integer(n_test, "n_test", 1)
-    if not (isinstance(lr, int | float) and lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    lr = real(lr, "lr", above=0)
     if threads is not None:
         threads = integer(threads, "threads", 1)
-    if init not in INITS:
-        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    init = choice(init, "init", INITS)
     task = {"n_symbols": n_symbols, "n_distractors": n_distractors}
     before = torch.get_num_threads()
     try:

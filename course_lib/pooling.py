@@ -6,8 +6,9 @@ works as in PyTorch: max pooling pads with ``-inf`` (a border never wins), avera
 with zeros and, by default, counts them in the average (``count_include_pad=True``). As in
 PyTorch, the padding may be at most half the kernel size, so every window sees the image.
 
-NumPy in, NumPy out: float32 stays float32 and float64 stays float64; integer and boolean
-inputs are computed in float64.
+NumPy in, NumPy out, under course_lib's dtype policy (course_lib._args): float32 stays float32
+and float64 stays float64; integer and boolean inputs are computed in float64; float16 is
+refused (its sums overflow at 65504, where PyTorch accumulates in float32).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._args import check_ndim as _check_ndim
-from ._args import check_size
+from ._args import check_size, flag
 from ._args import float_array as _as_float_array
 from ._args import pair as _pair
 from .conv import _output_size, pad2d
@@ -103,8 +104,7 @@ def avg_pool2d(x, kernel_size=2, stride=None, padding=0, count_include_pad=True)
         array([[2.5, 6.5],
                [7.5, 3.5]])
     """
-    if not isinstance(count_include_pad, (bool, np.bool_)):
-        raise TypeError(f"count_include_pad must be True or False, got {count_include_pad!r}")
+    count_include_pad = flag(count_include_pad, "count_include_pad")
     x, kernel, stride, (ph, pw), out_shape = _pool_args(x, kernel_size, stride, padding)
     xp = pad2d(x, (ph, pw)) if ph or pw else x
     views = _offsets(xp, kernel, stride, out_shape)

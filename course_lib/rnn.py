@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ._args import check_size, float_array, integer
+from ._args import check_size, choice, float_array, float_arrays, float_dtype, integer, real
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -44,14 +44,7 @@ __all__ = [
 _FLOATS = (np.float32, np.float64)
 
 
-def _float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as e:
-        raise TypeError(f"{name} must be numpy.float32 or numpy.float64, got {dtype!r}") from e
-    if dt not in _FLOATS:
-        raise TypeError(f"{name} must be numpy.float32 or numpy.float64, got {dt}")
-    return dt
+_float_dtype = float_dtype
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value; compare by identity
@@ -138,6 +131,11 @@ class RNNParams:
     @property
     def dtype(self) -> np.dtype:
         return self.W.dtype
+
+    def astype(self, dtype: Any) -> RNNParams:
+        """A copy with all five arrays converted to ``dtype`` (float32 or float64)."""
+        dt = _float_dtype(dtype)
+        return RNNParams(**{k: getattr(self, k).astype(dt) for k in ("U", "W", "b", "V", "c")})
 
     @property
     def num_parameters(self) -> int:
@@ -267,21 +265,18 @@ class RNNParams:
 
 
 # --- input checks ----------------------------------------------------------------------------
-def _as_input(a: Any, name: str, dtype: np.dtype) -> np.ndarray:
-    """Integer/bool data become ``dtype``; float data must already be ``dtype``."""
-    if not isinstance(a, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(a).__name__}")
-    if a.dtype.kind in "biu":
-        return a.astype(dtype)
-    if a.dtype != dtype:
-        raise TypeError(f"{name} has dtype {a.dtype} but the parameters are {dtype}; "
-                        f"convert one of them, e.g. {name}.astype(np.{dtype})")
-    return a
-
-
 def _check_params(params: Any) -> None:
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be an RNNParams, got {type(params).__name__}")
+
+
+def _promote(params: Any, **arrays: Any) -> tuple:
+    """``(params, *arrays)`` in one float dtype, by course_lib's dtype policy (course_lib._args):
+    float32 only if the parameters and every array are float32; ints and bools count as float64.
+    ``None`` stays ``None``."""
+    _check_params(params)
+    dtype, out = float_arrays(params.dtype, **arrays)
+    return (params if dtype == params.dtype else params.astype(dtype), *out)
 
 
 @ignore_blas_invalid_flag
@@ -294,7 +289,7 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarr
         params: an ``RNNParams``.
 
     Returns:
-        h_t: (N, H) (or (H,)), the dtype of the parameters.
+        h_t: (N, H) (or (H,)); float32 if the parameters and inputs are, else float64.
 
     Example:
         >>> p = RNNParams(U=np.array([[1.0]]), W=np.array([[0.5]]), b=np.zeros(1),
@@ -302,9 +297,7 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarr
         >>> rnn_step(np.array([1.0]), np.array([0.0]), p).round(4)
         array([0.7616])
     """
-    _check_params(params)
-    x_t = _as_input(x_t, "x_t", params.dtype)
-    h_prev = _as_input(h_prev, "h_prev", params.dtype)
+    params, x_t, h_prev = _promote(params, x_t=x_t, h_prev=h_prev)
     if x_t.ndim not in (1, 2) or x_t.shape[-1] != params.input_size:
         raise ValueError(f"x_t must have shape (N, D) or (D,) with D = input_size = "
                          f"{params.input_size}, got {x_t.shape}")
@@ -360,8 +353,7 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray | None, params: RNNParams) -> RNN
         >>> h.shape, o.shape
         ((5, 2, 4), (5, 2, 2))
     """
-    _check_params(params)
-    xs = _as_input(xs, "xs", params.dtype)
+    params, xs, h0 = _promote(params, xs=xs, h0=h0)
     if xs.ndim != 3:
         raise ValueError(f"xs must have shape (T, N, D) (time, batch, features), got {xs.shape}")
     T, N, D = xs.shape
@@ -372,7 +364,6 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray | None, params: RNNParams) -> RNN
     H = params.hidden_size
     if h0 is None:
         h0 = np.zeros((N, H), dtype=params.dtype)
-    h0 = _as_input(h0, "h0", params.dtype)
     if h0.shape != (N, H):
         raise ValueError(f"h0 must have shape (N, H) = ({N}, {H}), got {h0.shape}")
     h = np.empty((T, N, H), dtype=params.dtype)
@@ -439,16 +430,14 @@ def rnn_backward(forward: RNNForward, d_o: np.ndarray | None = None,
     if not isinstance(forward, RNNForward):
         raise TypeError(f"forward must be the RNNForward returned by rnn_forward, got "
                         f"{type(forward).__name__}")
-    p, h, xs, h0 = forward.params, forward.h, forward.xs, forward.h0
-    T, N, H = h.shape
     if d_o is None and d_h is None:
         raise ValueError("give d_o (T, N, O) and/or d_h (T, N, H): the gradient of the loss")
-    if d_o is not None:
-        d_o = _as_input(d_o, "d_o", p.dtype)
-        if d_o.shape != forward.o.shape:
-            raise ValueError(f"d_o must have the shape of the outputs {forward.o.shape}, got {d_o.shape}")
+    p, d_o, d_h = _promote(forward.params, d_o=d_o, d_h=d_h)
+    h, xs, h0 = (a.astype(p.dtype, copy=False) for a in (forward.h, forward.xs, forward.h0))
+    T, N, H = h.shape
+    if d_o is not None and d_o.shape != forward.o.shape:
+        raise ValueError(f"d_o must have the shape of the outputs {forward.o.shape}, got {d_o.shape}")
     if d_h is not None:
-        d_h = _as_input(d_h, "d_h", p.dtype)
         if d_h.shape != h.shape:
             raise ValueError(f"d_h must have the shape of the hidden states {h.shape}, got {d_h.shape}")
     dh = np.zeros_like(h) if d_h is None else d_h.copy()
@@ -480,9 +469,11 @@ def gradient_norms_by_lag(params: RNNParams, xs: np.ndarray, h0: np.ndarray | No
 
     The loss is ``L = sum(g * h_T)`` for a fixed direction ``g`` (N, H) with ``||g|| = 1``
     (default: all entries equal), so ``dL/dh_T = g``. Returns ``||dL/dh_{T-k}||`` (Frobenius norm
-    over the batch) for lags k = 0, 1, ..., T-1; entry 0 is 1. In the linear regime (small
-    states) each step back multiplies by W^T, so the norms behave like rho(W)**k: they vanish for
-    a spectral radius below 1 and can explode above it.
+    over the batch) for lags k = 0, 1, ..., T-1; entry 0 is 1. Each step back multiplies the
+    gradient by tanh's derivative (at most 1) and by W^T, so the norm after k steps is at most
+    sigma_max(W)**k (the largest singular value): it must vanish when sigma_max < 1. The spectral
+    radius rho(W) describes only the long run (a non-normal W with rho < 1 can first grow the
+    gradient), and a norm can explode when rho > 1 only while the states stay small.
 
     Args:
         params: an ``RNNParams``.
@@ -497,12 +488,14 @@ def gradient_norms_by_lag(params: RNNParams, xs: np.ndarray, h0: np.ndarray | No
         >>> gradient_norms_by_lag(p, np.zeros((4, 1, 1))).shape
         (4,)
     """
+    params, upstream = _promote(params, upstream=upstream)
     fwd = rnn_forward(xs, h0, params)
+    params = fwd.params
     T, N, H = fwd.h.shape
     if upstream is None:
         g = np.ones((N, H), dtype=params.dtype)
     else:
-        g = _as_input(upstream, "upstream", params.dtype)
+        g = upstream.astype(params.dtype, copy=False)
         if g.shape != (N, H):
             raise ValueError(f"upstream must have shape (N, H) = ({N}, {H}), got {g.shape}")
     norm = np.linalg.norm(g)
@@ -525,10 +518,7 @@ def spectral_radius(W: np.ndarray) -> float:
 
 def _check_radius(value: Any, name: str) -> None:
     """A spectral radius: a finite number >= 0 (the message names the caller's argument)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    real(value, name, 0)
 
 
 def scale_to_spectral_radius(W: np.ndarray, rho: float) -> np.ndarray:
@@ -572,8 +562,7 @@ def example_inputs(kind: str, length: int, seed: int = 0, dtype: Any = np.float6
     """
     T = integer(length, "length", 1)
     dt = _float_dtype(dtype)
-    if kind not in INPUT_KINDS:
-        raise ValueError(f"kind must be one of {INPUT_KINDS}, got {kind!r}")
+    choice(kind, "kind", INPUT_KINDS)
     t = np.arange(T)
     if kind == "impulse":
         x = (t == 0).astype(float)

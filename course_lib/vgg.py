@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import html
-import numbers
+import math
 import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ._args import integer
+from ._args import check_size, flag, integer, real
 
 __all__ = [
     "VGG_CONFIGS", "VGG_PREDECESSOR", "PAPER_TABLE2_MILLIONS", "LRN_SETTINGS", "VGG_REFERENCE",
@@ -103,13 +103,7 @@ def _check_int(name: str, value: Any, minimum: int) -> int:
 
 
 def _check_width(width: Any) -> float:
-    if isinstance(width, bool) or not isinstance(width, numbers.Real):
-        raise TypeError(f"width must be a positive number (1.0 = the paper's widths), got "
-                        f"{type(width).__name__} {width!r}")
-    if not (np.isfinite(float(width)) and width > 0):
-        raise ValueError(f"width must be a positive finite number (1.0 = the paper's widths), "
-                         f"got {width}")
-    return float(width)
+    return real(width, "width", above=0)  # 1.0 = the paper's widths
 
 
 def _scaled(channels: int, width: float) -> int:
@@ -366,7 +360,7 @@ def _walk(config: str, num_classes: int, width: float, input_size: int) -> list[
             label = f"FC-{n_out}"
         else:  # soft-max
             params, macs, shape = 0, 0, (features,)
-        acts = int(np.prod(shape))
+        acts = math.prod(shape)  # Python ints: no int64 wrap at a huge input_size
         rows.append(LayerRow(label, kind, shape, params, macs, acts))
     return rows
 
@@ -408,8 +402,8 @@ class LayerTable:
         total_params, total_macs, total_activations: sums over the rows (the input's values
             are counted among the activations).
 
-    ``column(name)`` gives one column as a NumPy int64 array; the table displays as HTML in a
-    notebook and as aligned text otherwise.
+    ``column(name)`` gives one column as a NumPy int64 array (exact ints past int64's range);
+    the table displays as HTML in a notebook and as aligned text otherwise.
     """
 
     _COLUMNS = ("label", "kind", "out_shape", "params", "macs", "activations")
@@ -421,11 +415,15 @@ class LayerTable:
         self.total_activations = sum(r.activations for r in rows)
 
     def column(self, name: str) -> np.ndarray:
-        """One numeric column (``"params"``, ``"macs"`` or ``"activations"``) as int64."""
+        """One numeric column (``"params"``, ``"macs"`` or ``"activations"``) as int64; at an
+        input size so large that a count passes int64's range, an array of exact Python ints
+        (dtype object) instead of counts wrapped around to negative numbers."""
         if name not in ("params", "macs", "activations"):
             raise ValueError(f"name {name!r} is not a numeric column; valid: 'params', 'macs', "
                            "'activations'")
-        return np.array([getattr(r, name) for r in self.rows], dtype=np.int64)
+        values = [getattr(r, name) for r in self.rows]
+        fits = max(values) <= np.iinfo(np.int64).max
+        return np.array(values, dtype=np.int64 if fits else object)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -511,12 +509,9 @@ def _as_kernel_stride(layer: Any, k: int) -> tuple[int, int]:
             return 1, 1
         raise ValueError(f"layers[{k}] = {layer!r}: a {p['kind']} layer sees the whole input; "
                          "give only convolution, LRN and pooling layers")
-    if (isinstance(layer, tuple | list) and len(layer) == 2
-            and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in layer)):
-        ks, st = int(layer[0]), int(layer[1])
-        if ks < 1 or st < 1:
-            raise ValueError(f"layers[{k}] = {layer!r}: kernel_size and stride must be >= 1")
-        return ks, st
+    if isinstance(layer, tuple | list) and len(layer) == 2:
+        name = f"layers[{k}] = {tuple(layer)!r}: kernel_size and stride"
+        return integer(layer[0], name, 1), integer(layer[1], name, 1)
     raise TypeError(f"layers[{k}] must be a layer label such as 'conv3-64' or a "
                     f"(kernel_size, stride) pair of ints, got {layer!r}")
 
@@ -570,6 +565,7 @@ def conv_stack_parameters(n_layers: int, kernel_size: int, channels: int,
     n_layers = _check_int("n_layers", n_layers, 1)
     kernel_size = _check_int("kernel_size", kernel_size, 1)
     channels = _check_int("channels", channels, 1)
+    bias = flag(bias, "bias")  # a truthy string such as "no" must not count as True
     per_layer = kernel_size * kernel_size * channels * channels + (channels if bias else 0)
     return n_layers * per_layer
 
@@ -611,8 +607,11 @@ def build_vgg(config: str, num_classes: int = 1000, width: float = 1.0, input_si
     from torch import nn
 
     rows = _walk(config, num_classes, width, input_size)
-    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
+    dropout = real(dropout, "dropout", 0, below=1)
+    big = max(rows, key=lambda r: r.params)  # the size guard, before torch allocates it
+    if torch.get_default_device().type != "meta":  # the meta device allocates nothing
+        check_size((big.params,), np.float32, f"config={config!r} with width={width!r}, "
+                   f"input_size={input_size!r}", f"the weights of its layer {big.label}")
     if seed is not None:
         _check_int("seed", seed, 0)
     features: list = []

@@ -47,7 +47,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ._args import integer
+from ._args import choice, integer, real
 
 __all__ = [
     "GRID", "CELL", "SHAPE_SIZE", "IMAGE_SIZE", "SHAPES", "COLOURS", "COLOUR_RGB", "BACKGROUND",
@@ -195,8 +195,7 @@ def render_scene(scene: Sequence[SceneObject]) -> np.ndarray:
     for o in scene:
         if not isinstance(o, SceneObject):
             raise TypeError(f"scene must hold SceneObject items, got {type(o).__name__}")
-        if o.colour not in COLOUR_RGB:
-            raise ValueError(f"colour must be one of {COLOURS}, got {o.colour!r}")
+        choice(o.colour, "colour", COLOURS)
         for name, v in (("row", o.row), ("col", o.col)):
             _check_int(name, v, 0, GRID - 1)
         if (o.row, o.col) in seen:
@@ -224,7 +223,7 @@ def related(a: SceneObject, b: SceneObject, relation: str) -> bool:
         return b.row < a.row
     if relation == "below":
         return b.row > a.row
-    raise KeyError(f"relation must be one of {RELATIONS}, got {relation!r}")
+    raise ValueError(f"relation must be one of {RELATIONS}, got {relation!r}")
 
 
 def _relation_phrase(relation: str) -> str:
@@ -440,8 +439,7 @@ class Encoded:
 def encode_dataset(data: VQAData, vocab: Vocabulary, length: int | None = None) -> Encoded:
     """Turn ``VQAData`` into tensors for the model (see ``Encoded``)."""
     for s in data.samples:
-        if s.answer not in ANSWERS:
-            raise ValueError(f"answer must be one of {ANSWERS}, got {s.answer!r}")
+        choice(s.answer, "answer", ANSWERS)
     images = torch.from_numpy(np.ascontiguousarray(data.images.transpose(0, 3, 1, 2)))
     return Encoded(
         images=images,
@@ -569,8 +567,7 @@ def build_model(vocab: Vocabulary, kind: str = "full", seed: int = 0, **kwargs) 
         **kwargs: passed to ``VQAModel``.
     """
     flags = {"full": (True, True), "question": (False, True), "image": (True, False)}
-    if kind not in flags:
-        raise ValueError(f"kind must be one of {tuple(flags)}, got {kind!r}")
+    choice(kind, "kind", flags)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(_check_int("seed", seed, 0))
         return VQAModel(len(vocab), len(ANSWERS), use_image=flags[kind][0],
@@ -619,8 +616,7 @@ def train(model: VQAModel, data: Encoded, epochs: int = 10, batch_size: int = 32
     """
     epochs = _check_int("epochs", epochs, 1)
     batch_size = _check_int("batch_size", batch_size, 1)
-    if isinstance(lr, bool) or not isinstance(lr, float | int) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    lr = real(lr, "lr", above=0)
     rng = np.random.default_rng(_check_int("seed", seed, 0))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     n_scenes = len(data.images)

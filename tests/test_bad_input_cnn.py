@@ -115,12 +115,35 @@ CASES = [
      r"x must be an array of real numbers"),
     ("object sigmoid input", lambda: activations.sigmoid(np.array([None])), TypeError,
      r"x must be an array of real numbers .*got dtype object"),
-    ("leaky slope nan", lambda: activations.leaky_relu(IMG, NAN), TypeError,
-     r"negative_slope must be a finite real number, got nan"),
+    ("leaky slope nan", lambda: activations.leaky_relu(IMG, NAN), ValueError,
+     r"negative_slope must be a finite number, got nan"),
+    ("leaky slope string", lambda: activations.leaky_relu(IMG, "0.1"), TypeError,
+     r"negative_slope must be a number, got str '0.1'"),
     ("pad value string", lambda: conv.pad2d(IMG, 1, value="0"), TypeError,
-     r"value must be a real number, got '0'"),
+     r"value must be a number, got str '0'"),
+    ("pad value NaN", lambda: conv.pad2d(IMG, 1, value=float("nan")), ValueError,
+     r"value must be a number \(not NaN\), got nan"),
     ("count_include_pad 1", lambda: pooling.avg_pool2d(IMG, count_include_pad=1), TypeError,
-     r"count_include_pad must be True or False, got 1"),
+     r"count_include_pad must be True or False, got int 1"),
+    ("count_include_pad string", lambda: pooling.avg_pool2d(IMG, count_include_pad="no"),
+     TypeError, r"count_include_pad must be True or False, got str 'no'"),
+    # float16 (and other floats than float32/float64) are refused, not overflowed
+    ("float16 average pooling", lambda: pooling.avg_pool2d(np.full((4, 4), 6e4, np.float16)),
+     TypeError, r"x must be an array of real numbers .*got dtype float16; convert it with "
+                r"\.astype\(np\.float32\)"),
+    ("float16 conv2d weight", lambda: conv.conv2d(X, W.astype(np.float16)), TypeError,
+     r"weight must be .*got dtype float16"),
+    ("longdouble image", lambda: conv.correlate2d(IMG.astype(np.longdouble), K3), TypeError,
+     r"image must be .*got dtype float128|image must be .*got dtype float64"),
+    ("complex pooling", lambda: pooling.max_pool2d(IMG.astype(complex)), TypeError,
+     r"x must be .*got dtype complex128"),
+    # sizes: the size guard covers pad2d (and so correlate2d_naive, which pads first)
+    ("pad2d huge padding", lambda: conv.pad2d(np.zeros((7, 9)), 2 * 10**4), ValueError,
+     r"^padding=20000 would need .* GiB for the padded array of shape \(40007, 40009\)"),
+    ("naive huge padding", lambda: conv.correlate2d_naive(np.zeros((7, 9)), K3, padding=10**5),
+     ValueError, r"^padding=\(100000, 100000\) would need .* for the padded array"),
+    ("0-d stride array out of range", lambda: conv.conv2d(X, W, stride=np.array(0)), ValueError,
+     r"stride must be an integer >= 1 or a pair of them"),
     # unknown kernel name
     ("unknown kernel", lambda: get_kernel("edge_detection_9"), ValueError,
      r"name 'edge_detection_9' is not a known kernel; valid names: box_blur, edge_detection_1"),
@@ -146,3 +169,14 @@ def test_errors_are_not_raised_for_edge_cases_that_are_valid():
     assert conv.conv_output_size(1, 1) == 1
     assert pooling.max_pool2d(IMG, 2, padding=1).shape == (3, 3)
     assert conv.conv2d(X, W, stride=np.int64(2), padding=(np.int32(1), 0)).shape == (2, 4, 3, 2)
+    # a 0-d array is its one number; a stride of 10**18 (which torch accepts) gives one window
+    assert conv.conv2d(X, W, stride=np.array(2)).shape == (2, 4, 2, 2)
+    for s in (10**18, (10**18, 1)):
+        y = conv.conv2d(X, W, stride=s)
+        np.testing.assert_array_equal(y[..., :1, :1], conv.conv2d(X, W)[..., :1, :1])
+        dx, dw, db = conv.conv2d_backward(np.ones_like(y), X, W, stride=s)
+        assert dx.shape == X.shape and dw.shape == W.shape
+    assert conv.correlate2d(IMG, K3, stride=10**18).shape == (1, 1)
+    assert pooling.max_pool2d(IMG, 2, stride=10**18).shape == (1, 1)
+    # pad2d pads with -inf (max pooling's border) but never with NaN
+    assert conv.pad2d(IMG, 1, value=-np.inf)[0, 0] == -np.inf

@@ -275,7 +275,7 @@ def test_evaluate_and_predict_torch_against_torch():
     ({"data": (np.zeros((4, 1, 8, 8)), np.zeros(3, int))}, ValueError, r"labels must have shape \(4,\)"),
     ({"data": (np.zeros((4, 1, 8, 8)), np.zeros(4))}, TypeError, "labels must be integers"),
     ({"epochs": 0}, ValueError, "epochs must be an integer >= 1"),
-    ({"lr": -1.0}, ValueError, "lr must be a positive number, got -1.0"),
+    ({"lr": -1.0}, ValueError, "lr must be a finite number > 0, got -1.0"),
     ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1"),
     ({"validation": np.zeros(3)}, ValueError, "validation must be a pair"),
     ({"model": "net"}, TypeError, "model must be a torch.nn.Module, got str"),

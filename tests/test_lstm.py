@@ -228,7 +228,8 @@ def test_bad_params(change, exc, match):
     ({"input_size": 2, "hidden_size": -1}, ValueError, r"hidden_size must be an integer >= 1, got -1"),
     ({"input_size": 2.0, "hidden_size": 3}, TypeError, r"input_size must be an int"),
     ({"input_size": 2, "hidden_size": True}, TypeError, r"hidden_size must be an int"),
-    ({"input_size": 2, "hidden_size": 3, "dtype": np.int64}, TypeError, r"dtype must be a floating"),
+    ({"input_size": 2, "hidden_size": 3, "dtype": np.int64}, TypeError, r"dtype must be numpy.float32 or numpy.float64, got int64"),
+    ({"input_size": 2, "hidden_size": 3, "dtype": np.float16}, TypeError, r"dtype must be numpy.float32"),
 ])
 def test_bad_random_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
@@ -257,9 +258,9 @@ P = LSTMParams.random(2, 3, seed=0)
     ((np.zeros((4, 2, 2)), np.zeros((2, 4)), None, P), ValueError, r"h0 must have shape \(2, 3\)"),
     ((np.zeros((4, 2, 2)), None, np.zeros((3, 3)), P), ValueError, r"s0 must have shape \(2, 3\)"),
     ((np.zeros((4, 2)), np.zeros((1, 3)), None, P), ValueError, r"h0 must have shape \(3,\)"),
-    ((np.zeros((4, 2, 2), np.float32), None, None, P), TypeError, r"xs has dtype float32 but params are float64"),
-    ((np.zeros((4, 2, 2)), np.zeros((2, 3), np.float32), None, P), TypeError, r"h0 has dtype float32"),
-    ((np.zeros((4, 2, 2), complex), None, None, P), TypeError, r"xs must be a floating-point array"),
+    ((np.zeros((4, 2, 2), np.float16), None, None, P), TypeError, r"xs must be an array of real numbers"),
+    ((np.zeros((4, 2, 2)), np.zeros((2, 3), complex), None, P), TypeError, r"h0 must be an array of real"),
+    ((np.zeros((4, 2, 2), complex), None, None, P), TypeError, r"xs must be an array of real numbers"),
     ((np.zeros((4, 2, 2)), None, None, {"W_f": 1}), TypeError, r"params must be an LSTMParams, got dict"),
 ])
 def test_bad_forward_arguments(args, exc, match):
@@ -272,7 +273,7 @@ def test_bad_forward_arguments(args, exc, match):
     ((np.zeros((4, 2, 2)), None, None, P), ValueError, r"x_t must have shape \(N, D\) or \(D,\)"),
     ((np.zeros((2, 2)), np.zeros(3), None, P), ValueError, r"h_prev must have shape \(2, 3\)"),
     ((np.zeros(2), None, np.zeros((1, 3)), P), ValueError, r"s_prev must have shape \(3,\)"),
-    ((np.zeros(2, np.float32), None, None, P), TypeError, r"x_t has dtype float32"),
+    ((["a", "b"], None, None, P), TypeError, r"x_t must be an array of real numbers"),
     ((np.zeros(2), None, None, None), TypeError, r"params must be an LSTMParams, got NoneType"),
 ])
 def test_bad_step_arguments(args, exc, match):
@@ -415,3 +416,19 @@ def test_a_forget_bias_that_is_not_a_finite_number_is_refused(bias, error, words
         LSTMParams.random(2, 3, forget_bias=bias)
     assert np.all(LSTMParams.random(2, 3, seed=0, forget_bias=1).b_f
                   == LSTMParams.random(2, 3, seed=0).b_f + 1)
+
+
+def test_dtype_policy_mixed_inputs_promote():
+    """course_lib._args's policy: float32 parameters with float64 data give float64; all float32
+    stays float32; the numbers equal those of the parameters converted to float64."""
+    p32 = P.astype(np.float32)
+    xs = np.random.default_rng(1).standard_normal((5, 2, 2))
+    out = lstm_forward(xs, None, None, p32)
+    assert out.h.dtype == out.s.dtype == np.float64
+    ref = lstm_forward(xs, None, None, p32.astype(np.float64))
+    np.testing.assert_allclose(out.h, ref.h)
+    assert lstm_forward(xs.astype(np.float32), None, None, p32).h.dtype == np.float32
+    assert lstm_step(xs[0].astype(np.float32), np.zeros((2, 3)), None, p32).h.dtype == np.float64
+    assert lstm_trace(xs, None, None, p32).f.dtype == np.float64
+    with pytest.raises(TypeError, match="W_f must be a floating-point array"):
+        LSTMParams(**{k: getattr(P, k).astype(np.float16) for k in P._names()})

@@ -130,7 +130,8 @@ def test_budget_is_respected():
 @pytest.mark.parametrize("kwargs, exc, match", [
     ({"kind": "gru", "lag": 3}, ValueError, r"kind must be one of"),
     ({"kind": "lstm", "lag": -2}, ValueError, r"lag must be an integer >= 0, got -2"),
-    ({"kind": "lstm", "lag": 3, "lr": -1.0}, ValueError, r"lr must be a positive number, got -1.0"),
+    ({"kind": "lstm", "lag": 3, "lr": -1.0}, ValueError, r"lr must be a finite number > 0, got -1.0"),
+    ({"kind": "lstm", "lag": 3, "lr": True}, TypeError, r"lr must be a number, got bool True"),
     ({"kind": "lstm", "lag": 3, "max_steps": 0}, ValueError, r"max_steps must be an integer >= 1, got 0"),
     ({"kind": "lstm", "lag": 3, "batch_size": 1.5}, TypeError, r"batch_size must be an int"),
 ])

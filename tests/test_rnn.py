@@ -293,9 +293,9 @@ def test_random_rejects_bad_sizes(kwargs, err, words):
     (np.zeros((4, 1, 3)), None, ValueError, "D = 3 features but params.input_size is 2"),
     (np.zeros((0, 1, 2)), None, ValueError, "at least one step"),
     (np.zeros((4, 2, 2)), np.zeros((1, 3)), ValueError, r"h0 must have shape \(N, H\) = \(2, 3\)"),
-    (np.zeros((4, 1, 2), dtype=np.float32), None, TypeError, "xs has dtype float32"),
-    (np.zeros((4, 1, 2)), np.zeros((1, 3), dtype=np.float32), TypeError, "h0 has dtype float32"),
-    ([[[0.0, 0.0]]], None, TypeError, "xs must be a NumPy array"),
+    (np.zeros((4, 1, 2), dtype=np.float16), None, TypeError, "xs must be an array of real numbers"),
+    (np.zeros((4, 1, 2)), np.zeros((1, 3), dtype=complex), TypeError, "h0 must be an array of real"),
+    ([[["a", "b"]]], None, TypeError, "xs must be an array of real numbers"),
 ])
 def test_forward_bad_input(xs, h0, err, words):
     with pytest.raises(err, match=words):
@@ -480,3 +480,23 @@ def test_scale_to_spectral_radius_of_an_integer_matrix_is_not_truncated():
     assert scaled.dtype == np.float64
     np.testing.assert_allclose(np.abs(np.linalg.eigvals(scaled)).max(), 0.5)
     np.testing.assert_allclose(scaled, W * (0.5 / np.abs(np.linalg.eigvals(W)).max()))
+
+
+def test_dtype_policy_mixed_inputs_promote_and_lists_are_accepted():
+    """course_lib._args's policy: float32 parameters with float64 data give float64 (NumPy's
+    promotion, nothing rounded down); float32 with float32 stays float32; a list is an array."""
+    p64 = RNNParams.random(2, 3, 1, seed=0)
+    p32 = p64.astype(np.float32)
+    xs = np.random.default_rng(0).standard_normal((4, 2, 2))
+    mixed = rnn_forward(xs, None, p32)
+    assert mixed.h.dtype == mixed.o.dtype == np.float64
+    np.testing.assert_allclose(mixed.h, rnn_forward(xs, None, p32.astype(np.float64)).h)
+    assert rnn_forward(xs.astype(np.float32), None, p32).h.dtype == np.float32
+    assert rnn_step(xs[0].astype(np.float32), np.zeros((2, 3)), p32).dtype == np.float64
+    np.testing.assert_array_equal(rnn_forward(xs.tolist(), None, p64).h, rnn_forward(xs, None, p64).h)
+    d_o = np.ones((4, 2, 1))
+    g = rnn_backward(rnn_forward(xs.astype(np.float32), None, p32), d_o)
+    assert g.W.dtype == g.h.dtype == np.float64
+    np.testing.assert_allclose(g.W, rnn_backward(rnn_forward(xs.astype(np.float32), None,
+                                                             p64), d_o).W, rtol=1e-5)
+    assert rnn_backward(mixed, d_o.astype(np.float32)).W.dtype == np.float64

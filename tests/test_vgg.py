@@ -350,7 +350,7 @@ def test_unknown_config_lists_the_valid_names():
     ({"num_classes": 0}, ValueError, "num_classes must be an integer >= 1"),
     ({"num_classes": 10.0}, TypeError, "num_classes must be an int"),
     ({"num_classes": True}, TypeError, "num_classes"),
-    ({"width": 0}, ValueError, "width must be a positive"),
+    ({"width": 0}, ValueError, "width must be a finite number > 0, got 0"),
     ({"width": -0.5}, ValueError, "width"),
     ({"width": float("nan")}, ValueError, "width"),
     ({"width": float("inf")}, ValueError, "width"),
@@ -364,9 +364,35 @@ def test_bad_options_name_the_argument(kwargs, exc, words):
             fn("A", **kwargs)
 
 
+def test_hostile_sizes_and_flags():
+    """The issue-13 cases: a truthy string is not bias=True; a huge input size gives exact Python
+    ints, not an int64 count wrapped negative; build_vgg refuses a layer past the size budget
+    before torch allocates it."""
+    with pytest.raises(TypeError, match="bias must be True or False, got str 'no'"):
+        conv_stack_parameters(2, 3, 8, bias="no")
+    assert conv_stack_parameters(2, 3, 8, bias=np.True_) == 2 * (9 * 64 + 8)
+    big = 2**31 * 32  # 2**36 pixels per side: every count overflows int64
+    table = layer_table("A", input_size=big)
+    acts = table.column("activations")
+    assert acts.dtype == object and all(isinstance(a, int) and a > 0 for a in acts)
+    assert layer_table("A").column("activations").dtype == np.int64
+    assert acts[0] == 3 * big * big
+    assert count_parameters("A", input_size=big) > 0
+    with pytest.raises(ValueError, match=r"input_size=2048 would need .* for the weights of its "
+                                         r"layer FC-4096.*size budget"):
+        build_vgg("A", input_size=2048)
+    with pytest.raises(TypeError, match=r"layers\[1\] = \(3.0, 1\): kernel_size and stride must "
+                                        r"be an integer >= 1, got 3.0 of type float"):
+        receptive_field([(3, 1), (3.0, 1)])
+    with pytest.raises(ValueError, match=r"layers\[0\] = \(0, 1\): kernel_size and stride"):
+        receptive_field([(0, 1)])
+
+
 def test_other_bad_input():
     with pytest.raises(ValueError, match="dropout"):
         build_vgg("A", width=1 / 32, input_size=32, dropout=1.0)
+    with pytest.raises(TypeError, match="dropout must be a number, got bool"):
+        build_vgg("A", width=1 / 32, input_size=32, dropout=False)
     with pytest.raises(ValueError, match="seed"):
         build_vgg("A", width=1 / 32, input_size=32, seed=-1)
     with pytest.raises(ValueError, match="'conv3x3'"):

@@ -159,7 +159,7 @@ def test_related_definition():
                            (1, 1): set()}.items():
         b = SceneObject("circle", "blue", r, c)
         assert {rel for rel in vqa.RELATIONS if vqa.related(a, b, rel)} == expect
-    with pytest.raises(KeyError, match="relation"):
+    with pytest.raises(ValueError, match=r"relation must be one of .*got .behind."):
         vqa.related(a, a, "behind")
 
 
