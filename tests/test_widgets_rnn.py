@@ -21,7 +21,9 @@ def test_initial_state_is_the_library_result(explorer):
     np.testing.assert_allclose(explorer.grad_norms, gradient_norms_by_lag(p, xs))
     assert explorer.image.value[:4] == b"\x89PNG"
     assert "cl-rnn-unroll-explorer" in explorer.widget._dom_classes
-    assert explorer.message.value == ""
+    assert explorer.message == "" and explorer.status.value == ""
+    assert {"cl-explorer-msg", "cl-rnn-msg"} <= set(explorer.status._dom_classes)
+    assert explorer.explorer is explorer and explorer.output == explorer.image.value
     assert "h<sub>6</sub>" in explorer.info.value
 
 
@@ -60,13 +62,15 @@ def test_custom_sequence_and_invalid_text_keeps_last_good_output(explorer):
     np.testing.assert_allclose(explorer.xs[:, 0, 0], [0.5, 0, -1, 0, 0, 0])
     h, image = explorer.h.copy(), explorer.image.value
     explorer.custom.value = "1, x"
-    assert "&#x27;x&#x27; is not a number" in explorer.message.value
+    assert "'x' is not a number" in explorer.message
+    assert "&#x27;x&#x27; is not a number" in explorer.status.value
+    assert "last good output" in explorer.status.value
     np.testing.assert_array_equal(explorer.h, h)
     assert explorer.image.value == image
     explorer.custom.value = "1 1 1 1 1 1 1 1"  # longer than T = 6
-    assert "8 numbers but T = 6" in explorer.message.value
+    assert "8 numbers but T = 6" in explorer.message
     explorer.custom.value = "0.5 0.5"
-    assert explorer.message.value == ""
+    assert explorer.message == "" and explorer.status.value == ""
     np.testing.assert_allclose(explorer.xs[:2, 0, 0], 0.25)
     explorer.inputs.value = "impulse"
 
@@ -74,7 +78,7 @@ def test_custom_sequence_and_invalid_text_keeps_last_good_output(explorer):
 def test_edge_settings_do_not_raise():
     e = UnrollExplorer(T=1, rho=0.0, inputs="zeros", hidden_size=3)
     assert e.h.shape == (1, 3) and e.grad_norms.tolist() == [1.0]
-    assert e.message.value == "" and e.image.value[:4] == b"\x89PNG"
+    assert e.message == "" and e.image.value[:4] == b"\x89PNG"
     e.T.value = 3  # W = 0: nothing flows back through time
     np.testing.assert_array_equal(e.grad_norms, [1.0, 0.0, 0.0])
     assert "cl-rnn-rho" in e.rho._dom_classes
@@ -106,3 +110,26 @@ def test_bad_constructor_argument():
 def test_starting_values_outside_the_sliders_are_refused(kwargs, exc, words):
     with pytest.raises(exc, match=words):
         UnrollExplorer(**kwargs)
+
+
+def test_a_move_of_rho_redraws_only_what_changes_and_matches_a_fresh_picture():
+    """The blitted picture after moves is the picture a new explorer draws for the same
+    settings (pixel for pixel), and moving rho back and forth draws no whole figure again."""
+    e = UnrollExplorer(T=20, rho=0.9)
+    picture, blit = e._picture(20)
+    for rho in (1.2, 0.9, 1.2, 0.9, 1.2):
+        e.rho.value = rho
+    assert blit.full_draws == 1 and blit.keyed_draws == 2
+    fresh = UnrollExplorer(T=20, rho=1.2)
+    assert e.image.value == fresh.image.value
+    e.T.value = 7  # a new length: a new picture; the one for T = 20 is kept
+    assert e.h.shape == (7, 8) and e._picture(20)[0] is picture
+
+
+def test_unknown_problems_in_an_update_are_reported_not_raised(monkeypatch):
+    e = UnrollExplorer(T=5)
+    good = e.image.value
+    monkeypatch.setattr("course_lib.widgets.rnn.rnn_forward",
+                        lambda *a: (_ for _ in ()).throw(FloatingPointError("overflow")))
+    e.rho.value = 1.5
+    assert e.message == "FloatingPointError: overflow" and e.image.value == good

@@ -18,7 +18,7 @@ def explorer():
 
 def test_starts_with_configuration_d_at_full_size(explorer):
     expected = vgg.layer_table("D", input_size=224, width=1.0)
-    assert explorer.ok and explorer.message.value == ""
+    assert explorer.ok and explorer.message == "" and explorer.status.value == ""
     assert explorer.table.total_params == expected.total_params == vgg.count_parameters("D")
     assert explorer.table.total_macs == expected.total_macs
     assert explorer.summary == expected.summary()
@@ -58,11 +58,11 @@ def test_invalid_setting_shows_a_message_and_keeps_the_last_output():
     ex.input_size.min = 8  # a slider cannot go below 32; widen it to reach an invalid size
     ex.input_size.value = 16
     assert not ex.ok
-    assert "input_size" in ex.message.value and "16" in ex.message.value
-    assert "last good output" in ex.message.value
+    assert "input_size" in ex.message and "16" in ex.message
+    assert "last good output" in ex.status.value
     assert ex.table is table and ex.summary == summary and ex.chart.value == chart
     ex.input_size.value = 32  # a valid size again: the message goes
-    assert ex.ok and ex.message.value == ""
+    assert ex.ok and ex.message == "" and ex.status.value == ""
     assert ex.table.input_size == 32
 
 
@@ -77,8 +77,27 @@ def test_bad_starting_values_raise_and_name_the_argument(kwargs, error):
         VGGExplorer(**kwargs)
 
 
-def test_vgg_explorer_returns_the_widget_with_its_css_class():
-    widget = vgg_explorer(config="A", width=0.25, input_size=64)
-    assert "vgg-explorer" in widget._dom_classes
-    assert widget.explorer.table.config == "A"
-    assert "cl-vgg-msg" in widget.explorer.message._dom_classes
+def test_vgg_explorer_returns_the_explorer_with_its_css_class():
+    ex = vgg_explorer(config="A", width=0.25, input_size=64)
+    assert isinstance(ex, VGGExplorer) and ex.explorer is ex
+    assert "vgg-explorer" in ex.widget._dom_classes
+    assert ex._repr_mimebundle_() == ex.widget._repr_mimebundle_()
+    assert ex.table.config == "A"
+    assert {"cl-explorer-msg", "cl-vgg-msg"} <= set(ex.status._dom_classes)
+
+
+def test_moves_are_blitted_and_match_a_fresh_chart():
+    """After moves of the width and the input size (and a trip to another configuration) the
+    chart is pixel for pixel the one a new explorer draws, without drawing the whole figure
+    again for configuration D."""
+    ex = VGGExplorer(config="D", width=1.0, input_size=224)
+    blit = ex._picture(ex.table)[1]
+    ex.input_size.value = 256
+    ex.width.value = 0.5
+    ex.config.value = "A"
+    ex.config.value = "D"
+    ex.input_size.value = 224
+    ex.width.value = 1.0
+    ex.input_size.value = 256
+    assert ex._picture(ex.table)[1] is blit and blit.full_draws == 1
+    assert ex.chart.value == VGGExplorer(config="D", width=1.0, input_size=256).chart.value

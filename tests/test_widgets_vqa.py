@@ -25,7 +25,9 @@ def explorer():
 def test_explorer_shows_scene_question_and_top3(explorer):
     e = explorer
     assert "vqa-explorer" in e.widget._dom_classes
-    assert "vqa-result" in e.result._dom_classes and "vqa-message" in e.message._dom_classes
+    assert "vqa-result" in e.result._dom_classes and "vqa-note" in e.note._dom_classes
+    assert {"cl-explorer-msg", "vqa-message"} <= set(e.status._dom_classes)
+    assert e.explorer is e and e.message == ""
     scene = vqa.make_scene(3)
     qs = vqa.make_questions(scene, 3)
     assert e.question.options == tuple(q for q, _, _ in qs)
@@ -46,21 +48,31 @@ def test_explorer_new_seed_and_own_question(explorer):
     assert e.question.value == first[0]
     e.question.value = "How many squares are to the right?"
     assert e.top == vqa.predict(e.model, e.img, e.question.value, e.vocab, k=3)
-    assert "not known" in e.result.value and e.message.value == ""
+    assert "not known" in e.result.value and e.message == "" and e.note.value == ""
 
 
 def test_explorer_unknown_words_and_empty_question(explorer):
     e = explorer
     e.question.value = "Is there a pink hat?"
-    assert "pink" in e.message.value and "hat" in e.message.value
+    assert e.unknown == ["pink", "hat"] and "pink" in e.note.value and "hat" in e.note.value
+    assert e.message == ""  # unknown words are read as <unk>: an answer, not a problem
     good = (e.result.value, list(e.top))
     assert len(good[1]) == 3
     for text in ("!!", "", "é à ü"):  # nothing the tokenizer reads (it knows a-z, 0-9, ?)
         e.question.value = text
-        assert "no word the model can read" in e.message.value
+        assert "no word the model can read" in e.message
+        assert "last good output" in e.status.value
         assert (e.result.value, e.top) == good  # the last good answer stays
     e.question.value = "What colour is the square?"
-    assert e.message.value == "" and e.top != []
+    assert e.message == "" and e.status.value == "" and e.top != [] and e.note.value == ""
+
+
+def test_a_new_scene_answers_once(explorer):
+    e = explorer
+    before = e.updates
+    e.seed.value = 12  # the new scene's first question is set inside the same update
+    assert e.updates == before + 1
+    assert e.question.value == vqa.make_questions(vqa.make_scene(12), 12)[0][0]
 
 
 def test_plot_scenes_and_captions():

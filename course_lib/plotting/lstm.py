@@ -14,7 +14,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from . import new_figure
 
-__all__ = ["draw_lstm_cell", "plot_trace", "update_trace", "plot_accuracy_vs_lag",
+__all__ = ["draw_lstm_cell", "plot_trace", "update_trace", "trace_parts", "plot_accuracy_vs_lag",
            "plot_forget_products", "plot_states", "IMAGES"]
 
 _GATE_COLOURS = {"f": "#d62728", "i": "#2ca02c", "o": "#1f77b4", "s_tilde": "#9467bd"}
@@ -114,6 +114,7 @@ def plot_trace(trace, xs: np.ndarray | None = None, unit: int = 0,
     ax.plot(t, trace.s_tilde[:, unit], label=r"candidate $\tilde s_t$",
             color=_GATE_COLOURS["s_tilde"], lw=1, ls="--", gid="s_tilde")
     ax.axhline(0, color="gray", lw=0.5)
+    ax.set_ylim(*_state_limits(trace, unit))
     ax.set_ylabel("state")
     ax.set_xlabel("time step t")
     ax.legend(fontsize=8, loc="best")
@@ -121,11 +122,36 @@ def plot_trace(trace, xs: np.ndarray | None = None, unit: int = 0,
     return fig
 
 
+def _state_limits(trace, unit: int) -> tuple[float, float]:
+    """y-limits of the state panel: the range of s, h and s̃ with a 5 % margin, rounded out to
+    a step of 0.5, 1, 2, 5, 10, ... (so that small moves of a gate keep the same axis)."""
+    v = np.concatenate([np.asarray(getattr(trace, n))[:, unit] for n in ("s", "h", "s_tilde")])
+    v = v[np.isfinite(v)]
+    lo, hi = (float(v.min()), float(v.max())) if v.size else (-1.0, 1.0)
+    margin = 0.05 * max(hi - lo, 1e-3)
+    lo, hi = lo - margin, hi + margin
+    steps = (m * 10.0 ** k for k in range(-1, 300) for m in (1, 2, 5))  # 0.1, 0.2, 0.5, 1, ...
+    step = next(st for st in steps if st >= 0.5 and (hi - lo) / st <= 8)
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+
+
+def trace_parts(fig: Figure) -> tuple[list, list]:
+    """For redrawing a :func:`plot_trace` figure by blitting: the artists :func:`update_trace`
+    changes (the lines, then the legends, so they are drawn on top) and the axes whose y-range
+    it may change (the state panel)."""
+    lines = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid()]
+    axes = {ln.axes for ln in lines}
+    legends = [ax.get_legend() for ax in fig.axes if ax in axes and ax.get_legend()]
+    state = [ln.axes for ln in lines if ln.get_gid() == "s"]
+    return lines + legends, state
+
+
 def update_trace(fig: Figure, trace, unit: int = 0) -> Figure:
     """Put a new trace of the same length into a figure made by :func:`plot_trace`, in place.
 
-    Only the lines' data change (and the state panel's y-range), so redrawing is about twice as
-    fast as a new figure: what a widget wants while a slider moves.
+    Only the lines' data change (and the state panel's y-range, in steps: see
+    ``_state_limits``), so the figure can be redrawn by blitting (:func:`trace_parts`): what a
+    widget wants while a slider moves.
     """
     lines = {ln.get_gid(): ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid()}
     if set(lines) != {"f", "i", "o", "s", "h", "s_tilde"}:
@@ -136,9 +162,7 @@ def update_trace(fig: Figure, trace, unit: int = 0) -> Figure:
             raise ValueError(f"the trace has {y.shape[0]} steps but the figure shows "
                              f"{np.shape(line.get_ydata())[0]}; make a new figure with plot_trace")
         line.set_ydata(y)
-    ax = lines["s"].axes
-    ax.relim()
-    ax.autoscale_view()
+    lines["s"].axes.set_ylim(*_state_limits(trace, unit))
     return fig
 
 

@@ -7,6 +7,7 @@ Every public function returns a ``matplotlib.figure.Figure``. ``IMAGES`` maps th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 from matplotlib import colormaps
@@ -14,11 +15,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.path import Path
+from matplotlib.text import Text
 
 from . import new_figure
 
 __all__ = ["plot_folded", "plot_unrolled", "plot_hidden_states", "plot_gradient_norms",
-           "plot_unroll_explorer", "IMAGES"]
+           "plot_unroll_explorer", "UnrollPicture", "IMAGES"]
 
 _R = 0.32  # node radius in data units
 _FILL = {"x": "#dbe9f6", "h": "#fbe3c8", "o": "#dcefd9"}
@@ -26,26 +28,39 @@ _CMAP = colormaps["RdBu_r"]
 
 
 def _node(ax: Axes, xy: tuple[float, float], label: str, kind: str, value: float | None = None,
-          fontsize: int = 11) -> None:
-    fill = _FILL[kind] if value is None else _CMAP(0.5 + 0.5 * float(np.clip(value, -1, 1)))
-    ax.add_patch(Circle(xy, _R, facecolor=fill, edgecolor="#333333", lw=1.2, zorder=3))
-    color = "white" if value is not None and abs(value) > 0.6 else "black"
-    ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fontsize, color=color, zorder=4)
+          fontsize: int = 11) -> tuple[Circle, Text]:
+    # add_artist, not add_patch: the graph's limits are set by hand, so matplotlib need not
+    # compute every patch's extent (the unroll explorer draws a new graph for every T)
+    circle = ax.add_artist(Circle(xy, _R, facecolor=_FILL[kind], edgecolor="#333333", lw=1.2,
+                                  zorder=3))
+    text = ax.text(xy[0], xy[1], label, ha="center", va="center", fontsize=fontsize, zorder=4)
+    if value is not None:
+        _show_value(circle, text, value)
+    return circle, text
+
+
+def _show_value(circle: Circle, text: Text, value: float) -> None:
+    """Colour a node by a value in [-1, 1] (blue negative, red positive) and write it in."""
+    circle.set_facecolor(_CMAP(0.5 + 0.5 * float(np.clip(value, -1, 1))))
+    text.set_text(f"{value:.2f}")
+    text.set_color("white" if abs(value) > 0.6 else "black")
 
 
 def _arrow(ax: Axes, p: tuple[float, float], q: tuple[float, float], label: str = "",
            color: str = "#333333", lw: float = 1.3, label_offset=(0.12, 0.0),
-           fontsize: int = 10, gap: float = _R) -> None:
+           fontsize: int = 10, gap: float = _R) -> FancyArrowPatch:
     """An arrow from node p to node q, starting and ending ``gap`` away from the centres."""
     p_, q_ = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
     d = (q_ - p_) / np.linalg.norm(q_ - p_)
     a, b = p_ + gap * d, q_ - gap * d
-    ax.add_patch(FancyArrowPatch(tuple(a), tuple(b), arrowstyle="-|>", mutation_scale=10,
-                                 color=color, lw=lw, shrinkA=0, shrinkB=0, zorder=2))
+    arrow = ax.add_artist(FancyArrowPatch(tuple(a), tuple(b), arrowstyle="-|>",
+                                          mutation_scale=10, color=color, lw=lw, shrinkA=0,
+                                          shrinkB=0, zorder=2))
     if label:
         mx, my = (p_ + q_) / 2 + np.asarray(label_offset)
         ax.text(mx, my, label, ha="left", va="center", fontsize=fontsize, color=color,
                 style="italic", zorder=4)
+    return arrow
 
 
 def _graph_axes(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float], title: str) -> None:
@@ -84,40 +99,57 @@ def plot_folded() -> Figure:
     return fig
 
 
+class _Unrolled(NamedTuple):
+    """The artists of an unrolled graph that show numbers: h nodes (steps 1..T) and the
+    backward gradient arrows (from step t to t - 1, for t = T..2)."""
+    h_nodes: list[tuple[Circle, Text]]
+    grad_arrows: list[FancyArrowPatch]
+
+
 def _draw_unrolled(ax: Axes, T: int, h_values: np.ndarray | None = None,
                    grad_norms: np.ndarray | None = None, max_labels: int = 8,
-                   first_step: int = 1) -> None:
+                   first_step: int = 1) -> _Unrolled:
     step = 1.0
     xs = np.arange(T + 1) * step
     y_x, y_h, y_o = 0.0, 1.2, 2.4
     small = T > max_labels
     fs = 8 if small else 11
     _node(ax, (xs[0], y_h), f"$h_{{{first_step - 1}}}$", "h", fontsize=fs)
+    h_nodes, grad_arrows = [], []
     for t in range(1, T + 1):
         cx = xs[t]
         value = None if h_values is None else float(h_values[t - 1])
         n = first_step + t - 1  # the step this column stands for
         _node(ax, (cx, y_x), f"$x_{{{n}}}$" if not small else "", "x", fontsize=fs)
-        label = f"$h_{{{n}}}$" if value is None else f"{value:.2f}"
-        _node(ax, (cx, y_h), label if not small else "", "h", value, fontsize=fs if value is None else 8)
+        node = _node(ax, (cx, y_h), f"$h_{{{n}}}$", "h", value, fontsize=fs if value is None else 8)
+        node[1].set_visible(not small)  # too many steps: no room to write in the nodes
+        h_nodes.append(node)
         _node(ax, (cx, y_o), f"$o_{{{n}}}$" if not small else "", "o", fontsize=fs)
         _arrow(ax, (cx, y_x), (cx, y_h), "" if small else "U", fontsize=8, label_offset=(0.12, -0.22))
         _arrow(ax, (cx, y_h), (cx, y_o), "" if small else "V", fontsize=8)
         _arrow(ax, (xs[t - 1], y_h), (cx, y_h), "" if small else "W", color="#b5461a",
                label_offset=(-0.1, 0.14), fontsize=8)
     if grad_norms is not None:
-        g = np.asarray(grad_norms, dtype=float)
         # gradient flowing back from h_T: line width follows log10 of ||dL/dh_t||
-        logs = np.log10(np.maximum(g, 1e-30))
         for t in range(T, 1, -1):
-            lw = 0.3 + 0.9 * float(np.clip(logs[t - 2] + 4.0, 0.0, 6.0))
-            _arrow(ax, (xs[t], y_h - 0.55), (xs[t - 1], y_h - 0.55), color="#7b2d8b", lw=lw,
-                   gap=0.12)
+            grad_arrows.append(_arrow(ax, (xs[t], y_h - 0.55), (xs[t - 1], y_h - 0.55),
+                                      color="#7b2d8b", gap=0.12))
+        _show_gradient(grad_arrows, grad_norms)
         ax.text(xs[-1] + 0.45, y_h - 0.55, "∂L/∂h", color="#7b2d8b", fontsize=8, va="center")
     ax.set_xlim(-0.6, xs[-1] + (1.3 if grad_norms is not None else 0.6))
     ax.set_ylim(-0.6, 2.9)
     ax.set_aspect("equal")
     ax.axis("off")
+    return _Unrolled(h_nodes, grad_arrows)
+
+
+def _show_gradient(arrows: list[FancyArrowPatch], grad_norms: np.ndarray) -> None:
+    """Arrow t -> t - 1 (``arrows`` from t = T down) gets a width that grows with log10 of
+    ``grad_norms[t - 2]`` (norms indexed by step, ``||dL/dh_t||`` at index t - 1)."""
+    logs = np.log10(np.maximum(np.asarray(grad_norms, dtype=float), 1e-30))
+    T = len(arrows) + 1
+    for arrow, t in zip(arrows, range(T, 1, -1)):
+        arrow.set_linewidth(0.3 + 0.9 * float(np.clip(logs[t - 2] + 4.0, 0.0, 6.0)))
 
 
 def plot_unrolled(T: int = 4, h_values: np.ndarray | None = None,
@@ -180,8 +212,7 @@ def _draw_gradient_norms(ax: Axes, curves: Mapping[str, np.ndarray],
                          title: str = "gradient of a last-step loss") -> None:
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=float)
-        shown = np.where(norms > 0, norms, np.nan)  # exact zeros have no place on a log axis
-        ax.semilogy(np.arange(norms.size), shown, marker=".", ms=3, lw=1.3,
+        ax.semilogy(np.arange(norms.size), _on_log_axis(norms), marker=".", ms=3, lw=1.3,
                     label=label)
     ax.set_xlabel("time lag k = T − t (steps back)")
     ax.set_ylabel("‖∂L/∂$h_{T-k}$‖")
@@ -219,31 +250,89 @@ def plot_unroll_explorer(h: np.ndarray, grad_norms: np.ndarray, rho: float,
         max_graph_steps: the graph shows at most this many steps (the last ones).
     """
     h = np.asarray(h)
-    T = h.shape[0]
-    # fixed axes positions (no layout engine): a redraw in a widget stays fast
-    fig = Figure(figsize=(9.6, 5.0), dpi=80)
-    ax_g = fig.add_axes((0.01, 0.53, 0.98, 0.42))
-    shown = min(T, max_graph_steps)
-    by_time = np.asarray(grad_norms)[::-1]  # index t-1 -> ||dL/dh_t||
-    _draw_unrolled(ax_g, shown, h[-shown:, 0], by_time[-shown:], first_step=T - shown + 1)
-    note = "" if shown == T else f" (last {shown} of {T} steps)"
-    ax_g.set_title(f"unrolled graph{note}: h nodes coloured by unit 1, "
-                   "purple arrows = gradient flowing back", fontsize=10)
-    ax_h = fig.add_axes((0.075, 0.09, 0.39, 0.38))
-    ax_n = fig.add_axes((0.585, 0.09, 0.39, 0.38))
-    _draw_hidden_states(ax_h, h)
-    # unit 1 is the one the graph's h nodes show: draw it on top, in black, the others faded
-    lines = ax_h.get_lines()[:min(h.shape[1], 8)]
-    for line in lines[1:]:
-        line.set_alpha(0.35)
-    lines[0].set(color="black", lw=2.0, zorder=5)
-    ax_h.set_title(ax_h.get_title() + "; black: unit 1, as in the graph", fontsize=10)
-    k = np.arange(T)
-    _draw_gradient_norms(ax_n, {"BPTT": grad_norms})
-    ref = float(rho) ** k.astype(float)
-    ax_n.semilogy(k, np.where(ref > 0, ref, np.nan), ls="--", color="#888888", lw=1, label=f"ρ^k, ρ = {rho:.2f}")
-    ax_n.legend(fontsize=8)
-    return fig
+    picture = UnrollPicture(h.shape[0], h.shape[1], max_graph_steps)
+    picture.show(h, grad_norms, rho)
+    return picture.fig
+
+
+class UnrollPicture:
+    """:func:`plot_unroll_explorer`'s figure for T steps and H units, made once and then given
+    new numbers in place by :meth:`show` (what an explorer redraws while a slider moves).
+
+    ``dynamic`` lists the artists :meth:`show` changes (for blitting, see
+    ``course_lib.widgets._render.Blitter``); everything else depends on T and H only, except
+    the gradient axes (``keyed``), whose y-limits :meth:`show` sets to whole decades and
+    ``key`` returns.
+    """
+
+    def __init__(self, T: int, H: int, max_graph_steps: int = 12):
+        self.T, self.H = T, H
+        # fixed axes positions (no layout engine): a redraw in a widget stays fast
+        fig = self.fig = Figure(figsize=(9.6, 5.0), dpi=80)
+        ax_g = fig.add_axes((0.01, 0.53, 0.98, 0.42))
+        shown = min(T, max_graph_steps)
+        self._graph = _draw_unrolled(ax_g, shown, np.zeros(shown), np.ones(shown),
+                                     first_step=T - shown + 1)
+        note = "" if shown == T else f" (last {shown} of {T} steps)"
+        ax_g.set_title(f"unrolled graph{note}: h nodes coloured by unit 1, "
+                       "purple arrows = gradient flowing back", fontsize=10)
+        ax_h = fig.add_axes((0.075, 0.09, 0.39, 0.38))
+        self._ax_n = ax_n = fig.add_axes((0.585, 0.09, 0.39, 0.38))
+        _draw_hidden_states(ax_h, np.zeros((T, H)))
+        # unit 1 is the one the graph's h nodes show: drawn on top, in black, the others faded
+        self._h_lines = ax_h.get_lines()[:min(H, 8)]
+        for line in self._h_lines[1:]:
+            line.set_alpha(0.35)
+        self._h_lines[0].set(color="black", lw=2.0, zorder=5)
+        ax_h.set_title(ax_h.get_title() + "; black: unit 1, as in the graph", fontsize=10)
+        _draw_gradient_norms(ax_n, {"BPTT": np.ones(T)})
+        (self._ref,) = ax_n.semilogy(np.arange(T), np.ones(T), ls="--", color="#888888", lw=1,
+                                     label="ρ^k")
+        self._bptt = ax_n.get_lines()[0]
+        self._legend = ax_n.legend(fontsize=8)
+        self.keyed = [ax_n]
+        for ax in fig.axes:  # a title placed by hand: matplotlib need not measure every tick
+            ax.set_title(ax.get_title(), fontsize=10, y=1.0)
+        self.dynamic = [a for node in self._graph.h_nodes for a in node]
+        self.dynamic += [*self._graph.grad_arrows, *self._h_lines[::-1], self._bptt, self._ref,
+                         self._legend]
+
+    def show(self, h: np.ndarray, grad_norms: np.ndarray, rho: float) -> None:
+        """Put the states h (T, H), the norms by lag (T,) and ρ into the figure."""
+        h, grad_norms = np.asarray(h, dtype=float), np.asarray(grad_norms, dtype=float)
+        if h.shape != (self.T, self.H) or grad_norms.shape != (self.T,):
+            raise ValueError(f"h must have shape ({self.T}, {self.H}) and grad_norms ({self.T},), "
+                             f"got {h.shape} and {grad_norms.shape}")
+        shown = len(self._graph.h_nodes)
+        for (circle, text), value in zip(self._graph.h_nodes, h[-shown:, 0]):
+            _show_value(circle, text, float(value))
+        _show_gradient(self._graph.grad_arrows, grad_norms[::-1][-shown:])
+        for j, line in enumerate(self._h_lines):
+            line.set_ydata(h[:, j])
+        ref = float(rho) ** np.arange(self.T, dtype=float)
+        self._bptt.set_ydata(_on_log_axis(grad_norms))
+        self._ref.set_ydata(_on_log_axis(ref))
+        self._legend.get_texts()[1].set_text(f"ρ^k, ρ = {rho:.2f}")
+        self._ax_n.set_ylim(*_decades(np.concatenate([grad_norms, ref])))
+
+    @property
+    def key(self) -> tuple[float, float]:
+        """What the static part of the figure depends on besides T and H: the y-limits."""
+        return self._ax_n.get_ylim()
+
+
+def _on_log_axis(a: np.ndarray) -> np.ndarray:
+    return np.where(a > 0, a, np.nan)  # exact zeros have no place on a log axis
+
+
+def _decades(values: np.ndarray) -> tuple[float, float]:
+    """Whole-decade limits around the positive, finite values (a little room at both ends)."""
+    v = values[np.isfinite(values) & (values > 0)]
+    if v.size == 0:
+        return 0.1, 10.0
+    lo = 10.0 ** np.floor(np.log10(v.min() / 1.5))
+    hi = 10.0 ** np.ceil(np.log10(v.max() * 1.5))
+    return float(lo), float(hi)
 
 
 IMAGES = {

@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 from course_lib.plotting import new_figure
 from course_lib.vgg import LayerTable, receptive_field
 
-__all__ = ["plot_budget", "plot_stacked_fields"]
+__all__ = ["plot_budget", "BudgetPicture", "plot_stacked_fields"]
 
 _COLORS = {"conv": "#3b6ea5", "fc": "#d17a22"}
 
@@ -35,30 +35,81 @@ def plot_budget(table: LayerTable) -> Figure:
         >>> from course_lib.vgg import layer_table
         >>> fig = plot_budget(layer_table("D"))
     """
-    if not isinstance(table, LayerTable):
-        raise TypeError(f"table must be a LayerTable (from course_lib.vgg.layer_table), got "
-                        f"{type(table).__name__}")
-    rows = [r for r in table.rows if r.kind in _COLORS]
-    names = [f"{k + 1:2d} {r.label}" for k, r in enumerate(rows)]
-    colors = [_COLORS[r.kind] for r in rows]
-    y = np.arange(len(rows))
-    fig, axes = new_figure(2, 1, size=(8.0, 0.2 * len(rows) + 1.4))
-    for ax, attr, total, what in ((axes[0, 0], "params", table.total_params, "parameters"),
-                                  (axes[0, 1], "macs", table.total_macs, "multiply-accumulates")):
-        share = 100.0 * np.array([getattr(r, attr) for r in rows], dtype=float) / total
-        ax.barh(y, share, color=colors)
-        for yi, s in zip(y, share):
-            ax.text(s + 1, yi, f"{s:.1f}%", va="center", fontsize=7)
-        ax.set_yticks(y, names if ax is axes[0, 0] else [""] * len(rows), fontsize=7)
-        ax.invert_yaxis()
-        ax.set_xlim(0, 100)
-        ax.set_xlabel(f"share of all {what} (%)")
-        ax.set_title(f"{what}: {_short(total)} in total", fontsize=10)
-    axes[0, 0].set_ylabel("weight layer (input at the top)")
-    handles = [Rectangle((0, 0), 1, 1, color=c) for c in _COLORS.values()]
-    axes[0, 1].legend(handles, ["convolution", "fully connected"], loc="lower right", fontsize=8)
-    fig.suptitle(f"VGG-{table.config}: where the parameters and the compute live", fontsize=11)
-    return fig
+    picture = BudgetPicture(table)
+    picture.show(table)
+    return picture.fig
+
+
+class BudgetPicture:
+    """:func:`plot_budget`'s figure for one configuration, made once; :meth:`show` puts the
+    shares, layer names and totals of any table of that configuration (another width or input
+    size) into it, in place.
+
+    ``dynamic`` lists the artists :meth:`show` changes (bars, their labels, the titles) and
+    ``keyed`` the axes whose static part changes too (the layer names, which name the channel
+    counts: they change with the width), with ``key`` (the names) saying which, for blitting
+    (``course_lib.widgets._render.Blitter``).
+    """
+
+    def __init__(self, table: LayerTable):
+        if not isinstance(table, LayerTable):
+            raise TypeError(f"table must be a LayerTable (from course_lib.vgg.layer_table), got "
+                            f"{type(table).__name__}")
+        self.config = table.config
+        rows = _weight_rows(table)
+        self.kinds = tuple(r.kind for r in rows)
+        self._y = y = np.arange(len(rows))
+        fig, axes = new_figure(2, 1, size=(8.0, 0.2 * len(rows) + 1.4))
+        self.fig, self._axes = fig, (axes[0, 0], axes[0, 1])
+        self._bars, self._labels = [], []
+        for ax, what in zip(self._axes, ("parameters", "multiply-accumulates")):
+            self._bars.append(list(ax.barh(y, np.zeros(len(rows)),
+                                           color=[_COLORS[k] for k in self.kinds])))
+            self._labels.append([ax.text(0, yi, "", va="center", fontsize=7) for yi in y])
+            ax.set_yticks(y, [""] * len(rows), fontsize=7)
+            ax.invert_yaxis()
+            ax.set_xlim(0, 100)
+            ax.set_xlabel(f"share of all {what} (%)")
+            ax.set_title(what, fontsize=10, y=1.0)  # placed by hand: no need to measure ticks
+        self._axes[0].set_ylabel("weight layer (input at the top)")
+        handles = [Rectangle((0, 0), 1, 1, color=c) for c in _COLORS.values()]
+        self._axes[1].legend(handles, ["convolution", "fully connected"], loc="lower right",
+                             fontsize=8)
+        fig.suptitle(f"VGG-{table.config}: where the parameters and the compute live",
+                     fontsize=11)
+        self.dynamic = [a for group in (*self._bars, *self._labels) for a in group]
+        self.dynamic += [ax.title for ax in self._axes]
+        self.keyed = [self._axes[0]]
+        self.key: tuple[str, ...] = ()
+
+    def fits(self, table: LayerTable) -> bool:
+        """Whether ``table`` has this figure's configuration (so :meth:`show` can draw it)."""
+        return (table.config == self.config
+                and tuple(r.kind for r in _weight_rows(table)) == self.kinds)
+
+    def show(self, table: LayerTable) -> None:
+        """Put ``table``'s shares, layer names and totals into the figure."""
+        if not self.fits(table):
+            raise ValueError(f"the figure shows VGG-{self.config}; make a new BudgetPicture "
+                             f"for VGG-{table.config}")
+        rows = _weight_rows(table)
+        names = tuple(f"{k + 1:2d} {r.label}" for k, r in enumerate(rows))
+        if names != self.key:
+            self._axes[0].set_yticks(self._y, names, fontsize=7)
+            self.key = names
+        for ax, bars, labels, attr, total, what in zip(
+                self._axes, self._bars, self._labels, ("params", "macs"),
+                (table.total_params, table.total_macs), ("parameters", "multiply-accumulates")):
+            share = 100.0 * np.array([getattr(r, attr) for r in rows], dtype=float) / total
+            for bar, label, yi, sh in zip(bars, labels, self._y, share):
+                bar.set_width(sh)
+                label.set_position((sh + 1, yi))
+                label.set_text(f"{sh:.1f}%")
+            ax.title.set_text(f"{what}: {_short(total)} in total")
+
+
+def _weight_rows(table: LayerTable) -> list:
+    return [r for r in table.rows if r.kind in _COLORS]
 
 
 def _short(n: int) -> str:

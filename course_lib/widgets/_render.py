@@ -1,15 +1,25 @@
-"""Fast array -> PNG rendering for widgets (an ipywidgets.Image redraw costs a few ms,
-a new matplotlib figure costs a hundred)."""
+"""Fast pictures for widgets: array -> PNG (a few ms), and matplotlib figures redrawn by
+blitting (a new matplotlib figure costs a hundred ms, redrawing only what changed a few)."""
 
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from functools import lru_cache
 
 import numpy as np
 from matplotlib import colormaps
-from PIL import Image
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.text import Text
+from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["to_rgb", "to_png", "colorbar_png", "figure_png"]
+__all__ = ["to_rgb", "to_png", "colorbar_png", "figure_png", "Blitter"]
 
 
 def to_rgb(a: np.ndarray, cmap: str = "gray", vmin: float | None = None,
@@ -34,7 +44,7 @@ def to_png(a: np.ndarray, cmap: str = "gray", vmin: float | None = None,
     """PNG bytes of ``to_rgb(...)`` (or of an (H, W, 3) uint8 array given directly)."""
     rgb = a if (a.ndim == 3 and a.dtype == np.uint8) else to_rgb(a, cmap, vmin, vmax, scale)
     buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
@@ -49,3 +59,151 @@ def colorbar_png(cmap: str = "RdBu_r", height: int = 128, width: int = 14) -> by
     """A vertical colour bar (top = high) as PNG bytes; label its ends with the limits."""
     col = np.linspace(1.0, 0.0, height, dtype=np.float32)[:, None].repeat(width, axis=1)
     return to_png(col, cmap, 0.0, 1.0)
+
+
+class Blitter:
+    """Redraw a matplotlib figure by drawing only the artists that change.
+
+    The figure is drawn once without its ``dynamic`` artists (they are marked animated); that
+    background (axes, ticks, labels, titles, everything static) is kept. Each :meth:`png`
+    restores it and draws only the dynamic artists on top, in the order given, so legends
+    listed last stay above the lines.
+
+    What a few axes show may also depend on a setting that changes now and then (their
+    y-limits, say): list them as ``keyed`` and pass that setting as ``key``. They are left out
+    of the background and drawn on their own once per key (the ``cache_size`` most recent
+    are kept), so a new key costs one axes, not the whole figure, and a key seen before costs
+    nothing. Without ``keyed`` a new key redraws the whole background. A kept background is
+    the whole canvas (width x height x 4 bytes).
+
+    The figure's layout is computed at the first draw and then frozen, so every background
+    and every dynamic artist share the same axes positions.
+
+    Args:
+        fig: the figure (an Agg canvas is attached to it).
+        dynamic: the artists that change between pictures.
+        keyed: axes whose static part depends on ``key``.
+        cache_size: how many backgrounds to keep.
+        fast_text: write dynamic plain texts (no mathtext, not rotated, a TrueType font, as
+            matplotlib's default DejaVu Sans is) with PIL, in the same font, size, colour and
+            alignment, on top of the other artists: matplotlib takes about 0.6 ms per label.
+
+    Example:
+        >>> fig = Figure(figsize=(3, 2), dpi=80)
+        >>> ax = fig.add_subplot()
+        >>> (line,) = ax.plot([0, 1], [0, 1])
+        >>> blit = Blitter(fig, [line])
+        >>> png = blit.png()            # the first picture: a full draw
+        >>> line.set_ydata([1, 0])
+        >>> png = blit.png()            # the next: background restored, one line drawn
+    """
+
+    def __init__(self, fig: Figure, dynamic: Iterable[Artist], keyed: Iterable[Axes] = (),
+                 cache_size: int = 16, fast_text: bool = True):
+        self.fig = fig
+        self.fast_text = fast_text
+        self.canvas = FigureCanvasAgg(fig)
+        self.dynamic = list(dynamic)
+        for a in self.dynamic:
+            a.set_animated(True)
+        self.keyed = list(keyed)
+        self.cache_size = int(cache_size)
+        self._base = None
+        self._backgrounds: OrderedDict[Hashable, object] = OrderedDict()
+        self.full_draws = 0
+        self.keyed_draws = 0
+
+    def png(self, key: Hashable = None) -> bytes:
+        """The figure as PNG bytes, with the dynamic artists as they are now."""
+        self._background(key)
+        renderer = self.canvas.get_renderer()
+        texts = []
+        for a in self.dynamic:
+            if not a.get_visible():
+                continue
+            if self.fast_text and _plain_text(a):
+                texts.append(a)
+            else:
+                a.draw(renderer)
+        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]
+        if texts:  # written by PIL on top: a tenth of matplotlib's time per label
+            image = Image.fromarray(np.ascontiguousarray(rgb))
+            draw = ImageDraw.Draw(image)
+            for t in texts:
+                _draw_text(draw, t, self.fig.dpi, image.height)
+            rgb = np.asarray(image)
+        return to_png(rgb)
+
+    def _background(self, key: Hashable) -> None:
+        """Put the background for ``key`` into the canvas (drawing it if it is not kept)."""
+        region = self._backgrounds.get(key)
+        if region is not None:
+            self.canvas.restore_region(region)
+        elif not self.keyed:
+            region = self._draw_all(hide=())
+        else:
+            if self._base is None:
+                self._base = self._draw_all(hide=self.keyed)
+            else:
+                self.canvas.restore_region(self._base)
+            renderer = self.canvas.get_renderer()
+            for ax in self.keyed:
+                ax.draw(renderer)  # its animated artists are left out
+            self.keyed_draws += 1
+            region = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._backgrounds[key] = region
+        self._backgrounds.move_to_end(key)
+        while len(self._backgrounds) > self.cache_size:
+            self._backgrounds.popitem(last=False)
+
+    def _draw_all(self, hide):
+        if self.fig.get_layout_engine() is not None:  # lay out with every axes visible, once
+            self.fig.draw_without_rendering()
+            self.fig.set_layout_engine("none")  # then positions stay put
+        for ax in hide:
+            ax.set_visible(False)
+        try:
+            self.canvas.draw()  # animated artists are left out
+        finally:
+            for ax in hide:
+                ax.set_visible(True)
+        self.full_draws += 1
+        return self.canvas.copy_from_bbox(self.fig.bbox)
+
+
+_PIL_ANCHOR_X = {"left": "l", "center": "m", "right": "r"}
+_PIL_ANCHOR_Y = {"baseline": "s", "center": "m", "center_baseline": "m", "top": "a",
+                 "bottom": "d"}
+
+
+def _plain_text(a: Artist) -> bool:
+    """A Text that PIL can write exactly where matplotlib would: one line, no maths, no
+    rotation, a TrueType font."""
+    if not isinstance(a, Text) or a.get_rotation() % 360 or a.get_usetex():
+        return False
+    s = a.get_text()
+    return ("\n" not in s and not (a._parse_math and s.count("$") >= 2)
+            and a.get_horizontalalignment() in _PIL_ANCHOR_X
+            and a.get_verticalalignment() in _PIL_ANCHOR_Y
+            and _font_file(a.get_fontproperties()).lower().endswith(".ttf"))
+
+
+@lru_cache(maxsize=64)
+def _font_file(props: FontProperties) -> str:
+    return findfont(props)
+
+
+@lru_cache(maxsize=64)
+def _font(path: str, size_px: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size_px)
+
+
+def _draw_text(draw: ImageDraw.ImageDraw, t: Text, dpi: float, height: int) -> None:
+    if not t.get_text():
+        return
+    x, y = t.get_transform().transform(t.get_unitless_position())
+    font = _font(_font_file(t.get_fontproperties()), t.get_fontsize() * dpi / 72.0)
+    r, g, b, alpha = to_rgba(t.get_color(), t.get_alpha())
+    anchor = _PIL_ANCHOR_X[t.get_horizontalalignment()] + _PIL_ANCHOR_Y[t.get_verticalalignment()]
+    fill = tuple(round(255 * c) for c in (r, g, b))
+    draw.text((float(x), height - float(y)), t.get_text(), fill=fill, font=font, anchor=anchor)

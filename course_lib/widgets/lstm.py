@@ -9,8 +9,10 @@ at step 1 and then has to keep what it wrote: drag the forget gate and watch the
 
 ``GateExplorer.update()`` reads the controls, builds ``LSTMParams``, calls
 ``course_lib.lstm.lstm_trace`` and redraws (a table of the first step and one PNG); it holds no
-maths. An input text that is not a list of numbers shows a message and keeps the last good
-output. Tests set a control's ``.value`` and read ``trace``, ``xs`` and ``table.value``.
+maths. The figure is made once per input sequence; a move of a gate's slider puts the new
+lines into it and redraws only them (``_render.Blitter``). An input text that is not a list of
+numbers shows a message and keeps the last good output. Tests set a control's ``.value`` and
+read ``trace``, ``xs``, ``table.value`` and ``message``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ import ipywidgets as W
 import numpy as np
 
 from course_lib.lstm import LSTMParams, lstm_trace
-from course_lib.plotting.lstm import plot_trace, update_trace
-from course_lib.widgets._render import figure_png
+from course_lib.plotting.lstm import plot_trace, trace_parts, update_trace
+from course_lib.widgets._base import Explorer
+from course_lib.widgets._render import Blitter
 from course_lib.widgets.rnn import parse_sequence
 
 __all__ = ["GateExplorer", "gate_explorer", "INPUT_WEIGHTS", "MAX_STEPS", "MAX_ABS_INPUT"]
@@ -52,7 +55,7 @@ def _params(biases: dict[str, float]) -> LSTMParams:
     return LSTMParams(**arrays)
 
 
-class GateExplorer:
+class GateExplorer(Explorer):
     """Move the gates of one LSTM cell and watch its cell state over a short sequence.
 
     Args:
@@ -61,11 +64,13 @@ class GateExplorer:
         inputs: the input sequence as text, e.g. ``"1, 0, 0, 0"`` (1 to ``MAX_STEPS`` numbers).
 
     Attributes after ``update()``: ``xs`` (T, 1) the inputs, ``trace`` an ``LSTMStep`` whose
-    fields ``h, s, f, i, o, s_tilde`` have shape (T, 1).
+    fields ``h, s, f, i, o, s_tilde`` have shape (T, 1); ``message`` '' or why the last change
+    could not be shown.
     """
 
     def __init__(self, b_f: float = 3.0, b_i: float = -3.0, b_o: float = 0.0, b_s: float = 0.0,
                  s0: float = 0.0, inputs: str = "1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0"):
+        super().__init__()
         style = {"description_width": "110px"}
         start = {"f": b_f, "i": b_i, "o": b_o, "s": b_s}
         self.bias = {}
@@ -80,18 +85,18 @@ class GateExplorer:
                              placeholder="numbers, e.g. 1, 0, 0, 0")
         self.table = W.HTML()
         self.table.add_class("cl-lstm-table")
-        self.message = W.HTML()
-        self.message.add_class("cl-lstm-msg")
+        self.status.add_class("cl-lstm-msg")
         self.image = W.Image(format="png", layout=W.Layout(width="448px"))
+        self.image.add_class("cl-lstm-image")
         self.xs = self.trace = None
-        self._fig = None
+        self._fig = self._blit = None
         controls = W.VBox([*self.bias.values(), self.s0, self.inputs])
-        self.widget = W.VBox([W.HTML(_CSS), W.HBox([controls, self.table]), self.message,
+        self.widget = W.VBox([W.HTML(_CSS), W.HBox([controls, self.table]), self.status,
                               self.image])
         self.widget.add_class("cl-lstm-gate-explorer")
         for c in (*self.bias.values(), self.s0, self.inputs):
-            c.observe(self.update, names="value")
-        self.update()
+            c.observe(self.request_update, names="value")
+        self.request_update()
 
     def _read_inputs(self) -> np.ndarray:
         values = parse_sequence(self.inputs.value)
@@ -103,26 +108,26 @@ class GateExplorer:
                              f"{MAX_ABS_INPUT:g}] (the gates are already saturated at ±5)")
         return values[:, None]
 
-    def update(self, *_):
+    def update(self) -> None:
         """Recompute the cell over the input sequence from the controls and redraw."""
         try:
             xs = self._read_inputs()
         except ValueError as e:
-            self.message.value = html.escape(f"{e} (showing the last good output)")
+            self.show_problem(str(e))
             return
         params = _params({g: s.value for g, s in self.bias.items()})
         trace = lstm_trace(xs, None, np.array([float(self.s0.value)]), params)
-        self.message.value = ""
-        same_inputs = self.xs is not None and np.array_equal(xs, self.xs)
-        self.xs, self.trace = xs, trace
-        self.table.value = self._table(params)
-        if same_inputs:  # only the gates moved: update the lines of the figure we have
-            update_trace(self._fig, trace)
+        if self.xs is not None and np.array_equal(xs, self.xs):
+            update_trace(self._fig, trace)  # only the gates moved: new lines, same figure
         else:
             self._fig = plot_trace(trace, xs, title="the cell over the input sequence")
-        png = figure_png(self._fig)
-        self._fig.set_layout_engine("none")  # laid out once; keep it, redraws are faster
-        self.image.value = png
+            dynamic, keyed = trace_parts(self._fig)
+            self._blit = Blitter(self._fig, dynamic, keyed=keyed)
+        self.image.value = self._blit.png(key=tuple(a.get_ylim() for a in self._blit.keyed))
+        self.clear_problem()
+        self.xs, self.trace = xs, trace
+        self.output = self.image.value
+        self.table.value = self._table(params)
 
     def _table(self, params: LSTMParams) -> str:
         tr, x1 = self.trace, float(self.xs[0, 0])
@@ -133,9 +138,6 @@ class GateExplorer:
                  (f"s_{len(self.xs)} (last)", float(tr.s[-1, 0]))]
         body = "".join(f"<tr><th>{html.escape(k)}</th><td>{v:.3f}</td></tr>" for k, v in rows)
         return f"<table><tr><th>step 1</th><th>value</th></tr>{body}</table>"
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
 
 def gate_explorer(**kwargs) -> GateExplorer:

@@ -7,19 +7,21 @@ your own numbers) and its amplitude. The RNN has one input, ``hidden_size`` unit
 small-state gradient shrinks or grows per step.
 
 ``UnrollExplorer.update()`` reads the controls, calls ``course_lib.rnn`` and redraws one PNG
-(``plot_unroll_explorer``); it holds no maths. Invalid input (e.g. a custom sequence that is not
-a list of numbers) shows a message and keeps the last good picture. Tests set a control's
-``.value`` and read ``h``, ``grad_norms`` and ``xs``.
+(``course_lib.plotting.rnn.UnrollPicture``); it holds no maths. The picture for a sequence
+length is made once; a move of ρ, the input or its scale only gives its artists new numbers and
+redraws those (``_render.Blitter``), so the picture follows the hand. Invalid input (e.g. a
+custom sequence that is not a list of numbers) shows a message and keeps the last good
+picture. Tests set a control's ``.value`` and read ``h``, ``grad_norms``, ``xs`` and ``message``.
 """
 
 from __future__ import annotations
 
-import html
+from collections import OrderedDict
 
 import ipywidgets as W
 import numpy as np
 
-from course_lib.plotting.rnn import plot_unroll_explorer
+from course_lib.plotting.rnn import UnrollPicture
 from course_lib.rnn import (
     INPUT_KINDS,
     RNNParams,
@@ -27,11 +29,14 @@ from course_lib.rnn import (
     gradient_norms_by_lag,
     rnn_forward,
 )
-from course_lib.widgets._render import figure_png
+from course_lib.widgets._base import Explorer
+from course_lib.widgets._render import Blitter
 
 __all__ = ["UnrollExplorer", "unroll_explorer", "parse_sequence"]
 
 CUSTOM = "custom"
+#: Pictures kept for sequence lengths seen recently (a picture and its backgrounds: ~10 MB).
+_PICTURES_KEPT = 4
 
 _CSS = """<style>
 .cl-rnn-msg {color:#a4262c; font-family:sans-serif; min-height:1.2em}
@@ -68,7 +73,7 @@ def _check_start(name: str, value, lo, hi, kind: type) -> None:
         raise ValueError(f"{name} must be in [{lo}, {'∞' if hi is None else hi}], got {value!r}")
 
 
-class UnrollExplorer:
+class UnrollExplorer(Explorer):
     """Unroll an RNN over T steps and watch its states and its gradients.
 
     Args:
@@ -79,7 +84,8 @@ class UnrollExplorer:
         hidden_size: H. seed: seeds the parameters (and the "noise" input).
 
     Attributes after ``update()``: ``xs`` (T, 1, 1), ``h`` (T, H) hidden states,
-    ``grad_norms`` (T,) ``||dL/dh_{T-k}||`` by lag k.
+    ``grad_norms`` (T,) ``||dL/dh_{T-k}||`` by lag k; ``message`` '' or why the last change
+    could not be shown.
     """
 
     def __init__(self, T: int = 12, rho: float = 0.9, inputs: str = "impulse", scale: float = 0.5,
@@ -92,6 +98,7 @@ class UnrollExplorer:
                                           ("hidden_size", hidden_size, 1, None, int),
                                           ("seed", seed, 0, None, int)):
             _check_start(name, value, lo, hi, kind)
+        super().__init__()
         self.hidden_size, self.seed = hidden_size, seed
         style = {"description_width": "120px"}
         self.T = W.IntSlider(value=T, min=1, max=40, description="steps T", style=style,
@@ -108,18 +115,18 @@ class UnrollExplorer:
         self.image = W.Image(format="png", layout=W.Layout(width="768px"))
         self.info = W.HTML()
         self.info.add_class("cl-rnn-info")
-        self.message = W.HTML()
-        self.message.add_class("cl-rnn-msg")
+        self.status.add_class("cl-rnn-msg")
         self.xs = self.h = self.grad_norms = None
+        self._pictures: OrderedDict[int, tuple[UnrollPicture, Blitter]] = OrderedDict()
         controls = W.VBox([self.T, self.rho, self.inputs, self.custom, self.scale])
-        self.widget = W.VBox([W.HTML(_CSS), controls, self.message, self.info, self.image])
+        self.widget = W.VBox([W.HTML(_CSS), controls, self.status, self.info, self.image])
         self.widget.add_class("cl-rnn-unroll-explorer")
         for control, name in ((self.T, "steps"), (self.rho, "rho"), (self.inputs, "inputs"),
                               (self.scale, "scale"), (self.custom, "custom"), (self.image, "image")):
             control.add_class(f"cl-rnn-{name}")
         for c in (self.T, self.rho, self.inputs, self.scale, self.custom):
-            c.observe(self.update, names="value")
-        self.update()
+            c.observe(self.request_update, names="value")
+        self.request_update()
 
     def _inputs(self, T: int) -> np.ndarray:
         kind = self.inputs.value
@@ -133,7 +140,7 @@ class UnrollExplorer:
         xs[: values.size, 0, 0] = values
         return xs
 
-    def update(self, *_):
+    def update(self) -> None:
         """Recompute states and gradient norms from the controls and redraw."""
         self.custom.disabled = self.inputs.value != CUSTOM
         T, rho, scale = int(self.T.value), float(self.rho.value), float(self.scale.value)
@@ -143,21 +150,31 @@ class UnrollExplorer:
                                           seed=self.seed)
             h = rnn_forward(xs, None, params).h[:, 0, :]
             norms = gradient_norms_by_lag(params, xs)
-        except (ValueError, TypeError, KeyError) as e:
-            self.message.value = html.escape(f"{e} (showing the last good picture)")
+        except (ValueError, TypeError) as e:
+            self.show_problem(str(e))
             return
-        self.message.value = ""
+        picture, blit = self._picture(T)
+        picture.show(h, norms, rho)
+        self.image.value = blit.png(picture.key)
+        self.clear_problem()
         self.xs, self.h, self.grad_norms = xs, h, norms
+        self.output = self.image.value
         k = T - 1
         self.info.value = (f"W = ρ·Q with ρ = {rho:.2f}, H = {self.hidden_size} units. "
                            f"A gradient of norm 1 at h<sub>{T}</sub> has norm "
                            f"<b>{norms[k]:.3g}</b> at h<sub>1</sub>, {k} steps back "
                            f"(ρ<sup>{k}</sup> = {rho ** k:.3g}).")
-        fig = plot_unroll_explorer(h, norms, rho)
-        self.image.value = figure_png(fig)
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _picture(self, T: int) -> tuple[UnrollPicture, Blitter]:
+        """The picture for T steps: made once, kept while T is among the last few used."""
+        if T not in self._pictures:
+            picture = UnrollPicture(T, self.hidden_size)
+            self._pictures[T] = picture, Blitter(picture.fig, picture.dynamic,
+                                                 keyed=picture.keyed)
+            while len(self._pictures) > _PICTURES_KEPT:
+                self._pictures.popitem(last=False)
+        self._pictures.move_to_end(T)
+        return self._pictures[T]
 
 
 def unroll_explorer(**kwargs) -> UnrollExplorer:

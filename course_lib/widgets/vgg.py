@@ -3,11 +3,13 @@
 Pick a configuration of Table 1, a channel width and an input size, and watch the totals and
 the per-layer shares of parameters and multiply-accumulates change.
 
-:func:`vgg_explorer` builds a :class:`VGGExplorer` and returns its widget. Its ``update()``
-reads the controls, calls ``course_lib.vgg.layer_table`` (the counting) and
-``course_lib.plotting.vgg.plot_budget`` (the chart): no maths lives here. Invalid settings show
-a message inside the widget and keep the last good output. Tests set a control's ``.value`` and
-read ``table``, ``summary`` and ``chart``.
+:func:`vgg_explorer` builds a :class:`VGGExplorer` (it displays as its widget). Its
+``update()`` reads the controls, calls ``course_lib.vgg.layer_table`` (the counting) and
+draws ``course_lib.plotting.vgg.BudgetPicture`` (the chart of ``plot_budget``): no maths lives
+here. The chart is made once per configuration; a move of the width or the input size gives
+its bars, labels and totals new values and redraws only those (``_render.Blitter``). Invalid
+settings show a message inside the widget and keep the last good output. Tests set a
+control's ``.value`` and read ``table``, ``summary``, ``chart`` and ``message``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import numbers
 import ipywidgets as W
 
 from course_lib import vgg
-from course_lib.plotting.vgg import plot_budget
-from course_lib.widgets._render import figure_png
+from course_lib.plotting.vgg import BudgetPicture
+from course_lib.widgets._base import Explorer
+from course_lib.widgets._render import Blitter
 
 __all__ = ["VGGExplorer", "vgg_explorer"]
 
@@ -34,7 +37,7 @@ _WIDTH_EXPONENTS = (-4, 1)
 _SIZE_RANGE = (32, 448, 32)
 
 
-class VGGExplorer:
+class VGGExplorer(Explorer):
     """Totals and the parameters / compute chart of one VGG configuration, live.
 
     Args:
@@ -44,7 +47,8 @@ class VGGExplorer:
 
     Attributes after ``update()``: ``table`` (the ``LayerTable``), ``summary`` (its one-line
     totals, as the widget shows them), ``chart`` (``ipywidgets.Image`` with ``plot_budget``'s
-    figure), ``ok`` (False while the settings are invalid), ``message`` (the error shown).
+    figure), ``ok`` (False while the settings are invalid), ``message`` ('' or the problem
+    shown).
     """
 
     def __init__(self, config: str = "D", width: float = 1.0, input_size: int = 224):
@@ -60,6 +64,7 @@ class VGGExplorer:
                 or not lo <= input_size <= hi or input_size % step:
             raise ValueError(f"input_size must be a multiple of {step} from {lo} to {hi}, got "
                              f"{input_size!r}")
+        super().__init__()
         self.config = W.Dropdown(options=list(vgg.VGG_CONFIGS), value=config,
                                  description="config")
         self.width = W.FloatLogSlider(value=float(width), base=2, min=_WIDTH_EXPONENTS[0],
@@ -70,42 +75,50 @@ class VGGExplorer:
         self.summary_box.add_class("cl-vgg-summary")
         self.chart = W.Image(format="png")
         self.chart.add_class("cl-vgg-chart")
-        self.message = W.HTML()
-        self.message.add_class("cl-vgg-msg")
+        self.status.add_class("cl-vgg-msg")
         self.table: vgg.LayerTable | None = None
         self.summary = ""
         self.ok = False
+        self._pictures: dict[str, tuple[BudgetPicture, Blitter]] = {}
         self.widget = W.VBox([W.HTML(_CSS), self.config, self.width, self.input_size,
-                              self.message, self.summary_box, self.chart])
+                              self.status, self.summary_box, self.chart])
         self.widget.add_class("vgg-explorer")
         for c in (self.config, self.width, self.input_size):
-            c.observe(self.update, names="value")
-        self.update()
+            c.observe(self.request_update, names="value")
+        self.request_update()
 
-    def update(self, *_):
-        """Count the layers for the current settings and redraw; errors go to ``message``."""
+    def update(self) -> None:
+        """Count the layers for the current settings and redraw; problems go to ``message``."""
         try:
             table = vgg.layer_table(self.config.value, input_size=int(self.input_size.value),
                                     width=float(self.width.value))
-        except (ValueError, TypeError, KeyError) as e:
+        except (ValueError, TypeError) as e:
             self.ok = False
-            self.message.value = html.escape(f"{type(e).__name__}: {e} "
-                                             "(showing the last good output)")
+            self.show_problem(f"{type(e).__name__}: {e}")
             return
-        fig = plot_budget(table)
+        picture, blit = self._picture(table)
+        picture.show(table)
+        self.chart.value = blit.png(picture.key)
         self.ok = True
-        self.message.value = ""
+        self.clear_problem()
         self.table, self.summary = table, table.summary()
+        self.output = self.table
         self.summary_box.value = f"<pre>{html.escape(self.summary)}</pre>"
-        self.chart.value = figure_png(fig)
+
+    def _picture(self, table: vgg.LayerTable) -> tuple[BudgetPicture, Blitter]:
+        """The chart of this configuration (six at most, one per configuration), made once."""
+        kept = self._pictures.get(table.config)
+        if kept is None or not kept[0].fits(table):
+            picture = BudgetPicture(table)
+            kept = self._pictures[table.config] = (picture, Blitter(
+                picture.fig, picture.dynamic, keyed=picture.keyed, cache_size=6))
+        return kept
 
 
-def vgg_explorer(**kwargs) -> W.VBox:
-    """Build a :class:`VGGExplorer` and return its widget (arguments as the class).
+def vgg_explorer(**kwargs) -> VGGExplorer:
+    """Build a :class:`VGGExplorer` (arguments as the class); it displays as its widget.
 
     Example:
         >>> vgg_explorer(config="A", width=0.5, input_size=64)  # doctest: +SKIP
     """
-    explorer = VGGExplorer(**kwargs)
-    explorer.widget.explorer = explorer  # keep a handle for tests and curious learners
-    return explorer.widget
+    return VGGExplorer(**kwargs)
