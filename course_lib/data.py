@@ -5,12 +5,16 @@
 * ``load_digits``: scikit-learn's 8x8 handwritten digits with a fixed train/test split.
 * ``read_idx``: a reader for the IDX files that MNIST ships in (optionally gzip-compressed),
   for users who have MNIST on disk.
+* ``read_daquar_qa``: a reader for DAQUAR's question-answer text files (lesson 09's dataset;
+  re-exported by ``course_lib.vqa``). Linear time in the file's length; every error names the
+  file and the line and quotes at most a short excerpt of it.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,7 +22,7 @@ from ._args import check_size, choice, flag, float_dtype, integer, real
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = ["PHOTO_CREDITS", "PHOTOS", "load_photo", "to_gray", "load_digits", "read_idx",
-           "IDX_DTYPES"]
+           "IDX_DTYPES", "DaquarRecord", "read_daquar_qa"]
 
 PHOTOS = ("china", "flower")
 
@@ -224,3 +228,103 @@ def _read_idx_stream(f, path: str, size: int | None) -> np.ndarray:
 def _truncated(path, shape, dtype, need, where, got) -> ValueError:
     return ValueError(f"{path}: truncated: the header promises shape {shape} of {dtype.name} "
                       f"({need} data bytes) but the {where} holds only {got} data bytes")
+
+
+# ----------------------------------------------------------------------------- DAQUAR
+@dataclass(frozen=True)
+class DaquarRecord:
+    """One DAQUAR question: the image id (N in "imageN"), the question without its
+    "in the imageN" ending, and the answers (one or more)."""
+
+    image_id: int
+    question: str
+    answers: tuple[str, ...]
+
+
+_EXCERPT = 60  # characters of a bad line that an error message quotes
+
+
+def _excerpt(line: str) -> str:
+    """``line`` quoted, or its start and its length if it is long (a message stays short)."""
+    if len(line) <= _EXCERPT:
+        return repr(line)
+    return f"{line[:_EXCERPT]!r}... ({len(line)} characters)"
+
+
+def _daquar_question(line: str) -> tuple[int, str] | None:
+    """(image id, question) of a line "... in the imageN ?", or None. Linear time: the
+    words are split once (a regular expression with ``.*?\\s*`` was quadratic in the
+    length of a run of spaces)."""
+    words = line[:-1].split()  # the line ends in "?"
+    if len(words) < 3 or [w.lower() for w in words[-3:-1]] != ["in", "the"]:
+        return None
+    tail = words[-1]
+    if tail[:5].lower() != "image" or not tail[5:].isascii() or not tail[5:].isdigit():
+        return None
+    return int(tail[5:]), (" ".join(words[:-3]) + " ?").strip()
+
+
+def read_daquar_qa(path: str | os.PathLike) -> list[DaquarRecord]:
+    """Read a DAQUAR question-answer text file (e.g. ``qa.894.raw.train.txt``).
+
+    The file alternates a question line, which ends in "... in the imageN ?", and its answer
+    line, which holds one or more answers separated by commas. Blank lines are skipped.
+
+    Args:
+        path: the file (UTF-8 text).
+
+    Returns:
+        list of ``DaquarRecord(image_id, question, answers)``; the question keeps its words and
+        a final " ?", e.g. ``"what is on the desk ?"``.
+
+    Raises:
+        TypeError: ``path`` is not a str or path.
+        ValueError: naming the file and the line number, when a line is not UTF-8, a question
+            has no image id, an answer line stands where a question was expected, a question
+            line stands where its answer was expected, an answer is empty, or the file ends
+            with an unanswered question. A long line is quoted by its first 60 characters.
+
+    Example:
+        With a file holding ``what is on the desk in the image3 ?`` and ``book, lamp``,
+        ``read_daquar_qa(path)`` gives
+        ``[DaquarRecord(image_id=3, question='what is on the desk ?', answers=('book', 'lamp'))]``.
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    path = os.fspath(path)
+    records = []
+    pending = None  # (line number, image id, question)
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            where = f"{path}:{lineno}"
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError as e:
+                raise ValueError(f"{where}: not UTF-8 text (byte 0x{raw[e.start]:02x} at "
+                                 f"column {e.start + 1})") from None
+            if not line:
+                continue
+            is_question = line.endswith("?")
+            if pending is None:
+                if not is_question:
+                    raise ValueError(f"{where}: expected a question line ending in "
+                                     f"'in the imageN ?', got an answer line: {_excerpt(line)}")
+                found = _daquar_question(line)
+                if found is None:
+                    raise ValueError(f"{where}: question has no image id (it should end in "
+                                     f"'in the imageN ?'): {_excerpt(line)}")
+                pending = (lineno, *found)
+            else:
+                if is_question:
+                    raise ValueError(f"{where}: expected the answer to the question on line "
+                                     f"{pending[0]}, got another question: {_excerpt(line)}")
+                answers = tuple(a.strip() for a in line.split(","))
+                if any(not a for a in answers):
+                    raise ValueError(f"{where}: empty answer in {_excerpt(line)} "
+                                     "(answers are separated by single commas)")
+                records.append(DaquarRecord(pending[1], pending[2], answers))
+                pending = None
+    if pending is not None:
+        raise ValueError(f"{path}:{pending[0]}: the question at the end of the file has no "
+                         f"answer line: {_excerpt(pending[2])}")
+    return records

@@ -494,6 +494,68 @@ def test_read_daquar_qa_bad_path_type():
         vqa.read_daquar_qa(3)
 
 
+def test_read_daquar_qa_is_linear_and_its_errors_stay_short(tmp_path):
+    """Issue 13: the old pattern ``.*?\\s*in the image`` took about a minute on a line of 64k
+    spaces; an error quoted a 200 MB line whole; a non-UTF-8 byte gave a bare
+    UnicodeDecodeError without the file or the line. The reader lives in course_lib.data."""
+    import time
+
+    from course_lib import data
+
+    assert vqa.read_daquar_qa is data.read_daquar_qa and vqa.DaquarRecord is data.DaquarRecord
+    p = _write(tmp_path, "what" + " " * 200_000 + "?\nbook\n")
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"qa.txt:1: question has no image id") as err:
+        vqa.read_daquar_qa(p)
+    assert time.perf_counter() - start < 2.0  # linear: milliseconds (was minutes)
+    assert len(str(err.value)) < 300 and "(200005 characters)" in str(err.value)
+    long_answer = _write(tmp_path, "what is this in the image1 ?\n" + "a," * 10**6 + "\n", "b.txt")
+    with pytest.raises(ValueError, match=r"b.txt:2: empty answer in 'a,a,.*characters\)") as err:
+        vqa.read_daquar_qa(long_answer)
+    assert len(str(err.value)) < 300
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("what is this in the image1 ?\ncaf\xe9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1.txt:2: not UTF-8 text \(byte 0xe9 at column 4\)"):
+        vqa.read_daquar_qa(bad)
+    spaced = _write(tmp_path, "what   is  this in  the   image7?\n chair \n", "s.txt")
+    assert vqa.read_daquar_qa(spaced) == [vqa.DaquarRecord(7, "what is this ?", ("chair",))]
+    within = _write(tmp_path, "what is within the image7 ?\nchair\n", "w.txt")
+    with pytest.raises(ValueError, match="no image id"):
+        vqa.read_daquar_qa(within)
+
+
+def test_vqa_is_a_package_whose_scenes_do_not_import_torch():
+    """course_lib.vqa re-exports every public name of its modules (scenes, text, model,
+    training); generating and rendering scenes, asking questions and tokenizing them needs only
+    NumPy: torch is imported when a model name is first used."""
+    import subprocess
+    import sys
+
+    from course_lib.vqa import model, scenes, text, training
+
+    for name in vqa.__all__:
+        assert getattr(vqa, name) is not None
+    assert vqa.VQAModel is model.VQAModel and vqa.train is training.train
+    assert vqa.make_scene is scenes.make_scene and vqa.Vocabulary is text.Vocabulary
+    assert set(vqa.__all__) <= set(dir(vqa))
+    code = ("import sys; from course_lib import vqa; d = vqa.make_dataset(4, seed=0); "
+            "v = vqa.Vocabulary.from_texts(s.question for s in d.samples); "
+            "v.encode_batch([s.question for s in d.samples]); "
+            "assert 'torch' not in sys.modules, 'torch imported'; "
+            "vqa.build_model(v); assert 'torch' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.mark.parametrize("module", ["scenes", "text", "model", "training"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"course_lib.vqa.{module}")
+    failures, tried = doctest.testmod(mod, extraglobs={"np": np})
+    assert tried >= 2 and failures == 0
+
+
 # ----------------------------------------------------------------- the two baselines' ceilings
 
 
