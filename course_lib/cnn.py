@@ -34,6 +34,7 @@ otherwise), the import fails with an ImportError that says how to fix it.
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections import OrderedDict
@@ -73,18 +74,32 @@ def _import_keras():
     return keras
 
 
-# Keras' PyTorch backend wraps each layer in a torch module; torch warns once that a module
-# with that name has no parameters. Harmless, and it would differ between runs in a notebook.
-warnings.filterwarnings("ignore", message=r".*does not have a `build\(\)` method.*",
-                        category=UserWarning)
-# torch notes that padding="same" with an even kernel copies the input to pad it unevenly
-# (Keras pads the same way); a performance remark, not a problem.
-warnings.filterwarnings("ignore", message=r"Using padding='same' with even kernel lengths",
-                        category=UserWarning)
-# Keras' torch backend converts tensors with np.array(x), which NumPy 2 flags as deprecated
-# for objects whose __array__ lacks a copy argument: Keras' business, not the learner's.
-warnings.filterwarnings("ignore", message=r"__array__ implementation doesn't accept a copy",
-                        category=DeprecationWarning)
+# Warnings that Keras and torch raise inside course_lib's calls, silenced only around those
+# calls (``_quiet``), never for the whole process:
+_QUIET = (
+    # Keras' PyTorch backend wraps each layer in a torch module; torch warns once that a module
+    # with that name has no parameters. Harmless, and it would differ between runs in a notebook.
+    (r".*does not have a `build\(\)` method.*", UserWarning),
+    # torch notes that padding="same" with an even kernel copies the input to pad it unevenly
+    # (Keras pads the same way); a performance remark, not a problem.
+    (r"Using padding='same' with even kernel lengths", UserWarning),
+    # Keras' torch backend converts tensors with np.array(x), which NumPy 2 flags as deprecated
+    # for objects whose __array__ lacks a copy argument: Keras' business, not the learner's.
+    (r"__array__ implementation doesn't accept a copy", DeprecationWarning),
+)
+
+
+def _quiet(fn):
+    """Run ``fn`` with ``_QUIET``'s warnings ignored; the filters are restored afterwards."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            for message, category in _QUIET:
+                warnings.filterwarnings("ignore", message=message, category=category)
+            return fn(*args, **kwargs)
+    return wrapper
+
+
 keras = _import_keras()
 
 
@@ -302,6 +317,7 @@ def dense_kernel_keras_to_torch(kernel: np.ndarray, feature_shape: tuple[int, in
                                 .reshape(out, c * h * w))
 
 
+@_quiet
 def copy_keras_to_torch(keras_model, torch_model: nn.Sequential) -> nn.Sequential:
     """Copy the weights of ``build_keras_cnn``'s model into ``build_torch_cnn``'s (in place).
 
@@ -372,6 +388,7 @@ def _check_xy(x, y, name: str = "data"):
         y.astype(np.int64))
 
 
+@_quiet
 def evaluate_torch(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 512
                    ) -> dict[str, float]:
     """Mean cross-entropy loss and accuracy of a logits model on ``(N, C, H, W)`` images.
@@ -395,6 +412,7 @@ def evaluate_torch(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: i
     return {"loss": loss_sum / n, "accuracy": correct / n}
 
 
+@_quiet
 def predict_torch(model: nn.Module, x: np.ndarray) -> np.ndarray:
     """Class probabilities ``(N, num_classes)`` float32 of a logits model on ``(N, C, H, W)``."""
     xt = torch.from_numpy(np.ascontiguousarray(_as_array(x, "x", 4), dtype=np.float32))
@@ -527,6 +545,7 @@ def keras_summary(model) -> str:
     return "\n".join(line.rstrip() for text in lines for line in text.splitlines()).strip("\n")
 
 
+@_quiet
 def layer_outputs(model, x: np.ndarray) -> dict[str, np.ndarray]:
     """What every layer of a Keras Sequential model outputs for ``x``: the feature maps.
 

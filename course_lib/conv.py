@@ -38,6 +38,7 @@ __all__ = [
     "convolve2d",
     "conv2d",
     "conv2d_backward",
+    "visited_mask",
 ]
 
 # conv2d builds its im2col matrix in chunks of about this many bytes: large enough that each
@@ -453,3 +454,39 @@ def conv2d_backward(dout, x, weight, stride=1, padding=0):
             dxp[:, m : m + sh * out_h : sh, l : l + sw * out_w : sw, :] += dcols[:, :, :, m, l, :]
     dx = dxp[:, ph : ph + h, pw : pw + w, :].transpose(0, 3, 1, 2)
     return np.ascontiguousarray(dx), np.ascontiguousarray(dweight), dbias
+
+
+# ----------------------------------------------------------------------------- coverage
+def visited_mask(padded_shape: tuple[int, int], kernel_shape, stride=1) -> np.ndarray:
+    """Which cells of a (padded) input at least one window of a strided scan covers.
+
+    Args:
+        padded_shape: (Hp, Wp), the input's shape after padding.
+        kernel_shape: (kh, kw) or an int k for (k, k).
+        stride: an int or (sh, sw).
+
+    Returns:
+        bool array of shape (Hp, Wp): True where some window reads the cell. When the stride does
+        not tile the input, the last rows and columns stay False: no output ever depends on them
+        (and with a stride larger than the kernel, rows and columns between windows too).
+
+    Example:
+        >>> visited_mask((6, 6), 3, 2)[:, -1]   # windows start at 0 and 2: column 5 is never read
+        array([False, False, False, False, False, False])
+    """
+    hp, wp = _pair(padded_shape, "padded_shape", 1)
+    kh, kw = _pair(kernel_shape, "kernel_shape", 1)
+    sh, sw = _pair(stride, "stride", 1)
+    if kh > hp or kw > wp:
+        raise ValueError(f"kernel_shape {(kh, kw)} does not fit the padded input {(hp, wp)}")
+    check_size((hp, wp), np.bool_, f"padded_shape={padded_shape!r}", "the mask")
+
+    def axis(n: int, k: int, s: int) -> np.ndarray:
+        starts = np.arange(0, n - k + 1, s)  # every window's first cell along this axis
+        seen = np.zeros(n + 1, np.int32)
+        np.add.at(seen, starts, 1)
+        np.add.at(seen, starts + k, -1)
+        return np.cumsum(seen[:n]) > 0  # inside some window's [start, start + k)
+
+    return axis(hp, kh, sh)[:, None] & axis(wp, kw, sw)[None, :]
+

@@ -208,16 +208,18 @@ def train_memory_model(kind: str, lag: int, *, hidden_size: int = 16, max_steps:
     if threads is not None:
         threads = integer(threads, "threads", 1)
     init = choice(init, "init", INITS)
+    seed = integer(seed, "seed", 0)
     task = {"n_symbols": n_symbols, "n_distractors": n_distractors}
     before = torch.get_num_threads()
     try:
         if threads is not None:
             torch.set_num_threads(threads)
-        torch.manual_seed(seed)
-        model = MemoryModel(kind, n_symbols + n_distractors, hidden_size, n_symbols,
-                            t_max=max(lag + 1.0, 3.0) if init == "chrono" else None)
-        losses = fit(model, lag, max_steps=max_steps, batch_size=batch_size, lr=lr,
-                     patience=patience, seed=seed, **task)
+        with torch.random.fork_rng(devices=[]):  # seeded without touching the global RNG
+            torch.manual_seed(seed)
+            model = MemoryModel(kind, n_symbols + n_distractors, hidden_size, n_symbols,
+                                t_max=max(lag + 1.0, 3.0) if init == "chrono" else None)
+            losses = fit(model, lag, max_steps=max_steps, batch_size=batch_size, lr=lr,
+                         patience=patience, seed=seed, **task)
         x_test, y_test = make_memory_task(n_test, lag, seed=np.random.default_rng(seed + 10_000),
                                           **task)
         acc = accuracy(model, x_test, y_test)

@@ -21,7 +21,12 @@ from ._args import float_array as _as_float_array
 from ._args import pair as _pair
 from .conv import _output_size, pad2d
 
-__all__ = ["max_pool2d", "avg_pool2d"]
+__all__ = ["LECTURE_GRID", "max_pool2d", "avg_pool2d"]
+
+#: The lecture's 4x4 example of pooling (float32, read-only): its 2x2 max pooling with stride 2
+#: is [[4, 8], [9, 5]]. The one definition for lessons, exercises and explorers.
+LECTURE_GRID = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]], np.float32)
+LECTURE_GRID.flags.writeable = False
 
 
 def _pool_args(x, kernel_size, stride, padding):

@@ -540,3 +540,18 @@ def test_importing_cnn_selects_the_torch_backend_when_none_is_set():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=300, check=True)
     assert out.stdout.split() == ["torch", "torch"]
+
+
+def test_importing_cnn_leaves_the_warning_filters_alone():
+    """Issue 13: cnn.py installed three process-wide warning filters at import; now they apply
+    only around course_lib's own Keras and torch calls."""
+    import subprocess
+    import sys
+
+    code = ("import warnings; import course_lib.cnn as c; import numpy as np; "
+            "m = c.build_keras_cnn(); c.layer_outputs(m, np.zeros((1, 8, 8, 1))); "
+            "ours = {msg for msg, _ in c._QUIET}; "
+            "left = [f for f in warnings.filters if f[1] is not None and f[1].pattern in ours]; "
+            "assert not left, left")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
+                   env={**__import__("os").environ, "KERAS_BACKEND": "torch"})

@@ -303,3 +303,25 @@ def test_correlate2d_both_paths_match_scipy(kernel_shape, dtype):
 def test_zero_size_input_is_refused(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_visited_mask_lives_in_conv_and_plotting_keeps_its_name():
+    from course_lib.plotting import cnn as plotting_cnn
+
+    conv = course_lib.conv
+    assert plotting_cnn.visited_mask is conv.visited_mask
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        hp, wp = rng.integers(1, 12, 2)
+        kh, kw = rng.integers(1, hp + 1), rng.integers(1, wp + 1)
+        sh, sw = rng.integers(1, 5, 2)
+        seen = np.zeros((hp, wp), bool)
+        for i in range(0, hp - kh + 1, sh):
+            for j in range(0, wp - kw + 1, sw):
+                seen[i:i + kh, j:j + kw] = True
+        np.testing.assert_array_equal(conv.visited_mask((hp, wp), (kh, kw), (sh, sw)), seen)
+    assert conv.visited_mask((10**5, 3), (10**5, 1), 1).shape == (10**5, 3)  # linear, not n^2
+    with pytest.raises(TypeError, match="stride must be an integer >= 1"):
+        conv.visited_mask((5, 5), 3, 1.5)
+    with pytest.raises(ValueError, match="padded_shape=.* would need"):
+        conv.visited_mask((10**6, 10**6), 1)

@@ -154,3 +154,18 @@ def test_fit_returns_one_loss_per_step():
     losses = fit(model, 3, max_steps=7, batch_size=8, lr=1e-2, n_symbols=2, n_distractors=4,
                  patience=100, seed=0)
     assert len(losses) == 7 and all(np.isfinite(losses))
+
+
+def test_training_forks_torchs_rng_instead_of_seeding_it():
+    """Issue 13: train_memory_model called torch.manual_seed, resetting the caller's global RNG;
+    now it seeds a fork, so the caller's random stream goes on as if nothing had run, and the
+    same seed still gives the same result."""
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    first = train_memory_model("rnn", 1, hidden_size=4, max_steps=3, n_test=8, seed=5)
+    assert torch.equal(torch.rand(3), expected)
+    again = train_memory_model("rnn", 1, hidden_size=4, max_steps=3, n_test=8, seed=5)
+    assert first.losses == again.losses
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
+        train_memory_model("rnn", 1, max_steps=1, seed=-1)

@@ -105,3 +105,13 @@ def test_translation_invariance_of_max_pooling():
     x[0, 0] = 1.0
     y = np.roll(x, 1, axis=1)
     np.testing.assert_array_equal(max_pool2d(x), max_pool2d(y))
+
+
+def test_the_lecture_grid_is_defined_once_here():
+    """pooling.LECTURE_GRID is the lecture's 4x4 example; read-only so no caller changes it."""
+    from course_lib.pooling import LECTURE_GRID
+
+    assert LECTURE_GRID.dtype == np.float32 and LECTURE_GRID.shape == (4, 4)
+    np.testing.assert_array_equal(max_pool2d(LECTURE_GRID), [[4, 8], [9, 5]])
+    with pytest.raises(ValueError, match="read-only"):
+        LECTURE_GRID[0, 0] = 0

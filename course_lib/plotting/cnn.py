@@ -11,47 +11,10 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from course_lib.conv import conv_output_size
+from course_lib.conv import conv_output_size, visited_mask  # visited_mask: kept importable here
 from course_lib.plotting import annotate_values, new_figure, show_image, show_signed, signed_limit
 
 __all__ = ["visited_mask", "plot_kernels", "plot_responses", "plot_grids", "plot_coverage"]
-
-
-def _pair(v, name: str) -> tuple[int, int]:
-    t = tuple(v) if isinstance(v, tuple | list) else (v, v)
-    if len(t) != 2 or not all(isinstance(x, int | np.integer) and x >= 1 for x in t):
-        raise ValueError(f"{name} must be an int >= 1 or a pair of them, got {v!r}")
-    return int(t[0]), int(t[1])
-
-
-def visited_mask(padded_shape: tuple[int, int], kernel_shape, stride=1) -> np.ndarray:
-    """Which cells of a (padded) input at least one window of a strided scan covers.
-
-    Args:
-        padded_shape: (Hp, Wp), the input's shape after padding.
-        kernel_shape: (kh, kw) or an int k for (k, k).
-        stride: an int or (sh, sw).
-
-    Returns:
-        bool array of shape (Hp, Wp): True where some window reads the cell. When the stride does
-        not tile the input, the last rows and columns stay False: no output ever depends on them
-        (and with a stride larger than the kernel, rows and columns between windows too).
-
-    Example:
-        >>> visited_mask((6, 6), 3, 2)[:, -1]   # windows start at 0 and 2: column 5 is never read
-        array([False, False, False, False, False, False])
-    """
-    hp, wp = (int(v) for v in padded_shape)
-    kh, kw = _pair(kernel_shape, "kernel_shape")
-    sh, sw = _pair(stride, "stride")
-    if kh > hp or kw > wp:
-        raise ValueError(f"kernel_shape {(kh, kw)} does not fit the padded input {(hp, wp)}")
-
-    def axis(n: int, k: int, s: int) -> np.ndarray:
-        offset = np.arange(n)[:, None] - np.arange(0, n - k + 1, s)[None, :]
-        return ((offset >= 0) & (offset < k)).any(axis=1)  # inside some window's [start, start+k)
-
-    return axis(hp, kh, sh)[:, None] & axis(wp, kw, sw)[None, :]
 
 
 def plot_kernels(named: dict[str, np.ndarray], title: str = "") -> Figure:
