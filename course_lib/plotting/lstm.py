@@ -117,14 +117,16 @@ def plot_trace(trace, xs: np.ndarray | None = None, unit: int = 0,
     ax.set_ylim(*_state_limits(trace, unit))
     ax.set_ylabel("state")
     ax.set_xlabel("time step t")
-    ax.legend(fontsize=8, loc="best")
+    # as for the gates, head room for the legend (see _state_limits): it never hides a line
+    ax.legend(fontsize=8, ncol=3, loc="upper center", frameon=False)
     axes[0, 0].set_title(title, fontsize=10)
     return fig
 
 
 def _state_limits(trace, unit: int) -> tuple[float, float]:
     """y-limits of the state panel: the range of s, h and s̃ with a 5 % margin, rounded out to
-    a step of 0.5, 1, 2, 5, 10, ... (so that small moves of a gate keep the same axis)."""
+    a step of 0.5, 1, 2, 5, 10, ... (so that small moves of a gate keep the same axis), and
+    45 % more at the top for the legend."""
     v = np.concatenate([np.asarray(getattr(trace, n))[:, unit] for n in ("s", "h", "s_tilde")])
     v = v[np.isfinite(v)]
     lo, hi = (float(v.min()), float(v.max())) if v.size else (-1.0, 1.0)
@@ -132,18 +134,17 @@ def _state_limits(trace, unit: int) -> tuple[float, float]:
     lo, hi = lo - margin, hi + margin
     steps = (m * 10.0 ** k for k in range(-1, 300) for m in (1, 2, 5))  # 0.1, 0.2, 0.5, 1, ...
     step = next(st for st in steps if st >= 0.5 and (hi - lo) / st <= 8)
-    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+    lo, hi = float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+    return lo, hi + 0.45 * (hi - lo)
 
 
 def trace_parts(fig: Figure) -> tuple[list, list]:
     """For redrawing a :func:`plot_trace` figure by blitting: the artists :func:`update_trace`
-    changes (the lines, then the legends, so they are drawn on top) and the axes whose y-range
-    it may change (the state panel)."""
+    changes (the lines; the legends sit in head room no line reaches, so they stay in the
+    background) and the axes whose y-range it may change (the state panel)."""
     lines = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid()]
-    axes = {ln.axes for ln in lines}
-    legends = [ax.get_legend() for ax in fig.axes if ax in axes and ax.get_legend()]
     state = [ln.axes for ln in lines if ln.get_gid() == "s"]
-    return lines + legends, state
+    return lines, state
 
 
 def update_trace(fig: Figure, trace, unit: int = 0) -> Figure:

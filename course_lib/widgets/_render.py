@@ -4,6 +4,8 @@ blitting (a new matplotlib figure costs a hundred ms, redrawing only what change
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from functools import lru_cache
@@ -41,11 +43,28 @@ def to_rgb(a: np.ndarray, cmap: str = "gray", vmin: float | None = None,
 
 def to_png(a: np.ndarray, cmap: str = "gray", vmin: float | None = None,
            vmax: float | None = None, scale: int = 1) -> bytes:
-    """PNG bytes of ``to_rgb(...)`` (or of an (H, W, 3) uint8 array given directly)."""
+    """PNG bytes of ``to_rgb(...)`` (or of an (H, W, 3) or (H, W, 4) uint8 array given directly)."""
     rgb = a if (a.ndim == 3 and a.dtype == np.uint8) else to_rgb(a, cmap, vmin, vmax, scale)
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
+    return _encode_png(rgb)
+
+
+def _encode_png(rgb: np.ndarray) -> bytes:
+    """A PNG written directly: no row filter and zlib level 1 take a third of PIL's time for
+    a figure (mostly flat colour), and the file comes out no larger."""
+    h, w, channels = rgb.shape
+    if channels not in (3, 4):
+        raise ValueError(f"an image must have 3 or 4 channels, got shape {rgb.shape}")
+    rows = np.empty((h, w * channels + 1), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type 0 (none) on every row
+    rows[:, 1:] = rgb.reshape(h, w * channels)
+    header = struct.pack(">IIBBBBB", w, h, 8, 2 if channels == 3 else 6, 0, 0, 0)
+    return b"".join([b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
+                     _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _chunk(b"IEND", b"")])
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
 
 def figure_png(fig) -> bytes:
@@ -132,7 +151,7 @@ class Blitter:
             for t in texts:
                 _draw_text(draw, t, self.fig.dpi, image.height)
             rgb = np.asarray(image)
-        return to_png(rgb)
+        return to_png(rgb)  # (a view with a stride is copied into the PNG rows directly)
 
     def _background(self, key: Hashable) -> None:
         """Put the background for ``key`` into the canvas (drawing it if it is not kept)."""
