@@ -268,6 +268,11 @@ def _check_x(name: str, x: np.ndarray, ndim_batched: int, params: LSTMParams) ->
     if x.shape[-1] != params.input_size:
         raise ValueError(f"{name} has {x.shape[-1]} features in its last axis but params expect "
                          f"input_size D={params.input_size} (shape {x.shape})")
+    if ndim_batched == 3 and x.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one step, got shape {x.shape}")
+    # the size guard: every step's four gates, (T, N, 4H), before anything is allocated
+    check_size(x.shape[:-1] + (4 * params.hidden_size,), params.dtype,
+               f"{name} of shape {x.shape}", "the gates of every step")
 
 
 @ignore_blas_invalid_flag

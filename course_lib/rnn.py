@@ -276,6 +276,11 @@ def _promote(params: Any, **arrays: Any) -> tuple:
     ``None`` stays ``None``."""
     _check_params(params)
     dtype, out = float_arrays(params.dtype, **arrays)
+    width = max(params.hidden_size, params.output_size)
+    for (name, a), arr in zip(arrays.items(), out):
+        if arr is not None and arr.ndim > 1:  # the size guard: states and outputs for its steps
+            check_size(arr.shape[:-1] + (width,), dtype, f"{name} of shape {arr.shape}",
+                       "the hidden states and outputs")
     return (params if dtype == params.dtype else params.astype(dtype), *out)
 
 
@@ -510,9 +515,9 @@ def gradient_norms_by_lag(params: RNNParams, xs: np.ndarray, h0: np.ndarray | No
 
 def spectral_radius(W: np.ndarray) -> float:
     """The largest absolute eigenvalue of a square matrix W."""
-    W = np.asarray(W)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise ValueError(f"W must be a square matrix, got shape {W.shape}")
+    W = float_array(W, "W")
+    if W.ndim != 2 or W.shape[0] != W.shape[1] or W.size == 0:
+        raise ValueError(f"W must be a non-empty square matrix, got shape {W.shape}")
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
@@ -562,6 +567,7 @@ def example_inputs(kind: str, length: int, seed: int = 0, dtype: Any = np.float6
     """
     T = integer(length, "length", 1)
     dt = _float_dtype(dtype)
+    check_size((T,), np.float64, f"length={T}", "the inputs")
     choice(kind, "kind", INPUT_KINDS)
     t = np.arange(T)
     if kind == "impulse":

@@ -432,3 +432,16 @@ def test_dtype_policy_mixed_inputs_promote():
     assert lstm_trace(xs, None, None, p32).f.dtype == np.float64
     with pytest.raises(TypeError, match="W_f must be a floating-point array"):
         LSTMParams(**{k: getattr(P, k).astype(np.float16) for k in P._names()})
+
+
+def test_empty_and_huge_sequences_get_named_errors():
+    """Issue 13: T = 0 gave NumPy's 'cannot reshape array of size 0'; a long broadcast
+    sequence (no memory of its own) made lstm_forward allocate every step's gates and die."""
+    for xs in (np.zeros((0, 2, 2)), np.zeros((0, 2))):
+        with pytest.raises(ValueError, match=r"xs must hold at least one step, got shape \(0, "):
+            lstm_forward(xs, None, None, P)
+    huge = np.broadcast_to(np.zeros(2), (10**8, 10, 2))
+    for fn in (lstm_forward, lstm_trace):
+        with pytest.raises(ValueError, match=r"^xs of shape \(100000000, 10, 2\) would need .* for "
+                                             r"the gates of every step"):
+            fn(huge, None, None, P)

@@ -500,3 +500,24 @@ def test_dtype_policy_mixed_inputs_promote_and_lists_are_accepted():
     np.testing.assert_allclose(g.W, rnn_backward(rnn_forward(xs.astype(np.float32), None,
                                                              p64), d_o).W, rtol=1e-5)
     assert rnn_backward(mixed, d_o.astype(np.float32)).W.dtype == np.float64
+
+
+def test_hostile_sizes_and_types_get_named_errors():
+    """Issue 13: a long sequence passed as a broadcast view (no memory) made rnn_forward
+    allocate its states and die; example_inputs of a huge length likewise; spectral_radius of
+    strings gave a raw NumPy message."""
+    p = RNNParams.random(2, 3, 1, seed=0)
+    huge = np.broadcast_to(np.zeros(2), (10**8, 10, 2))
+    with pytest.raises(ValueError, match=r"^xs of shape \(100000000, 10, 2\) would need 22.4 GiB "
+                                         r"for the hidden states and outputs"):
+        rnn_forward(huge, None, p)
+    with pytest.raises(ValueError, match=r"^x_t of shape \(1000000000, 2\) would need"):
+        rnn_step(np.broadcast_to(np.zeros(2), (10**9, 2)), np.zeros((1, 3)), p)
+    with pytest.raises(ValueError, match=r"^length=10000000000 would need 74.5 GiB"):
+        example_inputs("step", 10**10)
+    with pytest.raises(TypeError, match="W must be an array of real numbers"):
+        spectral_radius(np.array([["a"]]))
+    with pytest.raises(ValueError, match=r"W must be a non-empty square matrix, got shape \(0, 0\)"):
+        spectral_radius(np.zeros((0, 0)))
+    with pytest.raises(ValueError, match="at least one step"):
+        gradient_norms_by_lag(p, np.zeros((0, 1, 2)))
