@@ -277,7 +277,7 @@ def _promote(params: Any, **arrays: Any) -> tuple:
     _check_params(params)
     dtype, out = float_arrays(params.dtype, **arrays)
     width = max(params.hidden_size, params.output_size)
-    for (name, a), arr in zip(arrays.items(), out):
+    for name, arr in zip(arrays, out):
         if arr is not None and arr.ndim > 1:  # the size guard: states and outputs for its steps
             check_size(arr.shape[:-1] + (width,), dtype, f"{name} of shape {arr.shape}",
                        "the hidden states and outputs")
