@@ -24,6 +24,8 @@ or an input that would allocate more than the budget.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -38,6 +40,7 @@ __all__ = [
     "convolve2d",
     "conv2d",
     "conv2d_backward",
+    "Conv2dGrads",
     "visited_mask",
 ]
 
@@ -398,6 +401,15 @@ def conv2d(x, weight, bias=None, stride=1, padding=0) -> np.ndarray:
     return out
 
 
+class Conv2dGrads(NamedTuple):
+    """Gradients from :func:`conv2d_backward`, each named after (and shaped like) what it is the
+    gradient of; unpacks as ``dx, dweight, dbias = conv2d_backward(...)``."""
+
+    x: np.ndarray
+    weight: np.ndarray
+    bias: np.ndarray
+
+
 @ignore_blas_invalid_flag
 def conv2d_backward(dout, x, weight, stride=1, padding=0):
     """Gradients of :func:`conv2d` with respect to its input, its weight and its bias.
@@ -413,8 +425,9 @@ def conv2d_backward(dout, x, weight, stride=1, padding=0):
         padding (int or (int, int)): as in the forward pass. Default: 0.
 
     Returns:
-        tuple: ``(dx, dweight, dbias)`` of shapes ``(N, C, H, W)``, ``(K, C, kh, kw)`` and
-        ``(K,)``.
+        Conv2dGrads: ``(x, weight, bias)``, the gradients dL/dx, dL/dweight and dL/dbias of
+        shapes ``(N, C, H, W)``, ``(K, C, kh, kw)`` and ``(K,)``; unpack it as
+        ``dx, dweight, dbias = conv2d_backward(...)``.
 
     Example::
 
@@ -453,7 +466,7 @@ def conv2d_backward(dout, x, weight, stride=1, padding=0):
         for l in range(kw):
             dxp[:, m : m + sh * out_h : sh, l : l + sw * out_w : sw, :] += dcols[:, :, :, m, l, :]
     dx = dxp[:, ph : ph + h, pw : pw + w, :].transpose(0, 3, 1, 2)
-    return np.ascontiguousarray(dx), np.ascontiguousarray(dweight), dbias
+    return Conv2dGrads(np.ascontiguousarray(dx), np.ascontiguousarray(dweight), dbias)
 
 
 # ----------------------------------------------------------------------------- coverage

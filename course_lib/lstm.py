@@ -33,6 +33,7 @@ __all__ = [
     "LSTMParams",
     "LSTMStep",
     "LSTMOutput",
+    "LSTMTrace",
     "lstm_step",
     "lstm_forward",
     "lstm_trace",
@@ -229,6 +230,18 @@ class LSTMStep(NamedTuple):
     s_tilde: np.ndarray
 
 
+class LSTMTrace(NamedTuple):
+    """Every step's results along a sequence (``lstm_trace``): the fields of :class:`LSTMStep`
+    with a time axis in front, each (T, N, H), or (T, H) for one sequence."""
+
+    h: np.ndarray
+    s: np.ndarray
+    f: np.ndarray
+    i: np.ndarray
+    o: np.ndarray
+    s_tilde: np.ndarray
+
+
 class LSTMOutput(NamedTuple):
     """Every hidden state ``h`` and cell state ``s``: (T, N, H), or (T, H) for one sequence."""
 
@@ -388,15 +401,16 @@ def lstm_forward(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMOutput:
     return LSTMOutput(hs, ss)
 
 
-def lstm_trace(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMStep:
+def lstm_trace(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMTrace:
     """Run :func:`lstm_step` along a sequence and keep everything, gates included (for plots).
 
     Args:
         xs, h0, s0, params: as in :func:`lstm_forward`.
 
     Returns:
-        An :class:`LSTMStep` whose fields ``h, s, f, i, o, s_tilde`` each have shape (T, N, H),
-        or (T, H) for one sequence; ``h`` and ``s`` equal :func:`lstm_forward`'s.
+        An :class:`LSTMTrace` whose fields ``h, s, f, i, o, s_tilde`` (those of
+        :class:`LSTMStep`) each have shape (T, N, H), or (T, H) for one sequence; ``h`` and ``s``
+        equal :func:`lstm_forward`'s.
 
     Example:
         >>> p = LSTMParams.random(input_size=1, hidden_size=2, seed=0)
@@ -413,4 +427,4 @@ def lstm_trace(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMStep:
         step = lstm_step(x_t, h, s, params)
         steps.append(step)
         h, s = step.h, step.s
-    return LSTMStep(*(np.stack(field) for field in zip(*steps)))
+    return LSTMTrace(*(np.stack(field) for field in zip(*steps)))

@@ -20,7 +20,7 @@ This module uses NumPy only (torch is imported lazily inside ``RNNParams.from_to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -317,6 +317,10 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarr
 class RNNForward:
     """What ``rnn_forward`` returns; unpacks as ``h, o = rnn_forward(...)``.
 
+    The one result that is not a NamedTuple: besides the two arrays a caller uses (``h``,
+    ``o``, which is what unpacking gives) it carries the forward pass's cache for
+    ``rnn_backward`` (``xs``, ``h0``, ``params``), as CS231n's ``(out, cache)`` pairs do.
+
     Attributes:
         h: (T, N, H) hidden states h_1 ... h_T.
         o: (T, N, O) outputs o_1 ... o_T.
@@ -382,9 +386,9 @@ def rnn_forward(xs: np.ndarray, h0: np.ndarray | None, params: RNNParams) -> RNN
     return RNNForward(h=h, o=o, xs=xs, h0=h0, params=params)
 
 
-@dataclass(frozen=True, eq=False)
-class RNNGrads:
-    """Gradients from ``rnn_backward``; each has the shape of what it is the gradient of.
+class RNNGrads(NamedTuple):
+    """Gradients from ``rnn_backward``, each named after (and shaped like) what it is the
+    gradient of (the backward convention in docs/architecture.md).
 
     Attributes:
         U, W, b, V, c: dL/dU (H, D), dL/dW (H, H), dL/db (H,), dL/dV (O, H), dL/dc (O,).

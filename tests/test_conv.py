@@ -325,3 +325,23 @@ def test_visited_mask_lives_in_conv_and_plotting_keeps_its_name():
         conv.visited_mask((5, 5), 3, 1.5)
     with pytest.raises(ValueError, match="padded_shape=.* would need"):
         conv.visited_mask((10**6, 10**6), 1)
+
+
+def test_backward_results_are_named_tuples_named_after_their_arguments():
+    """One backward convention: a NamedTuple of gradients, each named after (and shaped like)
+    the argument it is the gradient of; conv2d_backward still unpacks as dx, dweight, dbias."""
+    from course_lib.conv import Conv2dGrads
+    from course_lib.rnn import RNNGrads, RNNParams, rnn_backward, rnn_forward
+
+    x, w = np.ones((1, 2, 4, 4)), np.ones((3, 2, 2, 2))
+    g = course_lib.conv.conv2d_backward(np.ones((1, 3, 3, 3)), x, w)
+    assert type(g) is Conv2dGrads and g._fields == ("x", "weight", "bias")
+    assert g.x.shape == x.shape and g.weight.shape == w.shape and g.bias.shape == (3,)
+    dx, dweight, dbias = g
+    assert dx is g.x
+    p = RNNParams.random(2, 3, 1, seed=0)
+    fwd = rnn_forward(np.ones((4, 1, 2)), None, p)
+    rg = rnn_backward(fwd, np.ones((4, 1, 1)))
+    assert isinstance(rg, RNNGrads) and isinstance(rg, tuple)
+    for name in ("U", "W", "b", "V", "c"):
+        assert getattr(rg, name).shape == getattr(p, name).shape

@@ -445,3 +445,14 @@ def test_empty_and_huge_sequences_get_named_errors():
         with pytest.raises(ValueError, match=r"^xs of shape \(100000000, 10, 2\) would need .* for "
                                              r"the gates of every step"):
             fn(huge, None, None, P)
+
+
+def test_lstm_trace_has_its_own_result_type():
+    """Issue 13: lstm_trace reused LSTMStep for arrays with a time axis; LSTMTrace has the same
+    fields (so .f, .h and unpacking keep working) and says what its arrays are."""
+    from course_lib.lstm import LSTMTrace
+
+    tr = lstm_trace(np.zeros((4, 2)), None, None, P)
+    assert type(tr) is LSTMTrace and tr._fields == LSTMStep._fields
+    h, s, f, i, o, s_tilde = tr
+    assert h.shape == f.shape == (4, 3)
