@@ -230,16 +230,9 @@ class LSTMStep(NamedTuple):
     s_tilde: np.ndarray
 
 
-class LSTMTrace(NamedTuple):
-    """Every step's results along a sequence (``lstm_trace``): the fields of :class:`LSTMStep`
-    with a time axis in front, each (T, N, H), or (T, H) for one sequence."""
-
-    h: np.ndarray
-    s: np.ndarray
-    f: np.ndarray
-    i: np.ndarray
-    o: np.ndarray
-    s_tilde: np.ndarray
+LSTMTrace = NamedTuple("LSTMTrace", [(name, np.ndarray) for name in LSTMStep._fields])
+LSTMTrace.__doc__ = """Every step's results along a sequence (``lstm_trace``): the fields of
+:class:`LSTMStep` with a time axis in front, each (T, N, H), or (T, H) for one sequence."""
 
 
 class LSTMOutput(NamedTuple):
