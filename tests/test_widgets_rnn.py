@@ -122,8 +122,13 @@ def test_a_move_of_rho_redraws_only_what_changes_and_matches_a_fresh_picture():
     assert blit.full_draws == 1 and blit.keyed_draws == 2
     fresh = UnrollExplorer(T=20, rho=1.2)
     assert e.image.value == fresh.image.value
-    e.T.value = 7  # a new length: a new picture; the one for T = 20 is kept
+    e.T.value = 30  # the graph still shows 12 steps: the same picture, one more keyed draw
+    assert e._picture(30)[0] is picture and blit.full_draws == 1 and blit.keyed_draws == 3
+    assert e.image.value == UnrollExplorer(T=30, rho=1.2).image.value
+    e.T.value = 7  # a smaller graph: a new picture; the one for 12 steps is kept
     assert e.h.shape == (7, 8) and e._picture(20)[0] is picture
+    e.T.value = 8
+    assert e._picture(8)[0] is not e._picture(7)[0]  # numbered nodes: one picture per T
 
 
 def test_unknown_problems_in_an_update_are_reported_not_raised(monkeypatch):

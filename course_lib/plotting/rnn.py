@@ -104,6 +104,8 @@ class _Unrolled(NamedTuple):
     backward gradient arrows (from step t to t - 1, for t = T..2)."""
     h_nodes: list[tuple[Circle, Text]]
     grad_arrows: list[FancyArrowPatch]
+    start: Text  # the label of the state before the first step shown
+    labelled: bool  # whether the x, h and o nodes carry their step numbers
 
 
 def _draw_unrolled(ax: Axes, T: int, h_values: np.ndarray | None = None,
@@ -114,7 +116,7 @@ def _draw_unrolled(ax: Axes, T: int, h_values: np.ndarray | None = None,
     y_x, y_h, y_o = 0.0, 1.2, 2.4
     small = T > max_labels
     fs = 8 if small else 11
-    _node(ax, (xs[0], y_h), f"$h_{{{first_step - 1}}}$", "h", fontsize=fs)
+    _, start = _node(ax, (xs[0], y_h), f"$h_{{{first_step - 1}}}$", "h", fontsize=fs)
     h_nodes, grad_arrows = [], []
     for t in range(1, T + 1):
         cx = xs[t]
@@ -140,7 +142,7 @@ def _draw_unrolled(ax: Axes, T: int, h_values: np.ndarray | None = None,
     ax.set_ylim(-0.6, 2.9)
     ax.set_aspect("equal")
     ax.axis("off")
-    return _Unrolled(h_nodes, grad_arrows)
+    return _Unrolled(h_nodes, grad_arrows, start, not small)
 
 
 def _show_gradient(arrows: list[FancyArrowPatch], grad_norms: np.ndarray) -> None:
@@ -256,27 +258,26 @@ def plot_unroll_explorer(h: np.ndarray, grad_norms: np.ndarray, rho: float,
 
 
 class UnrollPicture:
-    """:func:`plot_unroll_explorer`'s figure for T steps and H units, made once and then given
-    new numbers in place by :meth:`show` (what an explorer redraws while a slider moves).
+    """:func:`plot_unroll_explorer`'s figure for H units, made once and then given new numbers
+    in place by :meth:`show` (what an explorer redraws while a slider moves).
 
-    ``dynamic`` lists the artists :meth:`show` changes (for blitting, see
-    ``course_lib.widgets._render.Blitter``); everything else depends on T and H only, except
-    the gradient axes (``keyed``), whose y-limits :meth:`show` sets to whole decades and
-    ``key`` returns.
+    The graph's structure depends on the number of steps it shows, ``min(T, max_graph_steps)``;
+    a picture made for T serves every T with the same structure (:meth:`fits`) whose nodes
+    are not numbered, i.e. every T from ``max_graph_steps`` up by default. ``dynamic`` lists
+    the artists :meth:`show` changes and ``keyed`` the axes whose ticks depend on T and on the
+    gradient's y-limits (whole decades), which ``key`` returns: for blitting, see
+    ``course_lib.widgets._render.Blitter``.
     """
 
     def __init__(self, T: int, H: int, max_graph_steps: int = 12):
-        self.T, self.H = T, H
+        self.T, self.H, self.max_graph_steps = T, H, max_graph_steps
         # fixed axes positions (no layout engine): a redraw in a widget stays fast
         fig = self.fig = Figure(figsize=(9.6, 5.0), dpi=80)
-        ax_g = fig.add_axes((0.01, 0.53, 0.98, 0.42))
-        shown = min(T, max_graph_steps)
+        self._ax_g = ax_g = fig.add_axes((0.01, 0.53, 0.98, 0.42))
+        self.shown = shown = min(T, max_graph_steps)
         self._graph = _draw_unrolled(ax_g, shown, np.zeros(shown), np.ones(shown),
                                      first_step=T - shown + 1)
-        note = "" if shown == T else f" (last {shown} of {T} steps)"
-        ax_g.set_title(f"unrolled graph{note}: h nodes coloured by unit 1, "
-                       "purple arrows = gradient flowing back", fontsize=10)
-        ax_h = fig.add_axes((0.075, 0.09, 0.39, 0.38))
+        self._ax_h = ax_h = fig.add_axes((0.075, 0.09, 0.39, 0.38))
         self._ax_n = ax_n = fig.add_axes((0.585, 0.09, 0.39, 0.38))
         _draw_hidden_states(ax_h, np.zeros((T, H)))
         # unit 1 is the one the graph's h nodes show: drawn on top, in black, the others faded
@@ -290,35 +291,49 @@ class UnrollPicture:
                                      label="ρ^k")
         self._bptt = ax_n.get_lines()[0]
         self._legend = ax_n.legend(fontsize=8)
-        self.keyed = [ax_n]
+        self.keyed = [ax_h, ax_n]
         for ax in fig.axes:  # a title placed by hand: matplotlib need not measure every tick
             ax.set_title(ax.get_title(), fontsize=10, y=1.0)
         self.dynamic = [a for node in self._graph.h_nodes for a in node]
-        self.dynamic += [*self._graph.grad_arrows, *self._h_lines[::-1], self._bptt, self._ref,
-                         self._legend]
+        self.dynamic += [*self._graph.grad_arrows, self._graph.start, ax_g.title,
+                         *self._h_lines[::-1], self._bptt, self._ref, self._legend]
+
+    def fits(self, T: int) -> bool:
+        """Whether this picture can show T steps."""
+        return (min(T, self.max_graph_steps) == self.shown
+                and (T == self.T or not self._graph.labelled))
 
     def show(self, h: np.ndarray, grad_norms: np.ndarray, rho: float) -> None:
         """Put the states h (T, H), the norms by lag (T,) and ρ into the figure."""
         h, grad_norms = np.asarray(h, dtype=float), np.asarray(grad_norms, dtype=float)
-        if h.shape != (self.T, self.H) or grad_norms.shape != (self.T,):
-            raise ValueError(f"h must have shape ({self.T}, {self.H}) and grad_norms ({self.T},), "
-                             f"got {h.shape} and {grad_norms.shape}")
-        shown = len(self._graph.h_nodes)
+        T = h.shape[0] if h.ndim == 2 else -1
+        if not self.fits(T) or h.shape != (T, self.H) or grad_norms.shape != (T,):
+            raise ValueError(f"h must have shape (T, {self.H}) and grad_norms (T,) with a T "
+                             f"this picture fits, got {h.shape} and {grad_norms.shape}")
+        self.T, shown = T, self.shown
         for (circle, text), value in zip(self._graph.h_nodes, h[-shown:, 0]):
             _show_value(circle, text, float(value))
         _show_gradient(self._graph.grad_arrows, grad_norms[::-1][-shown:])
+        self._graph.start.set_text(f"$h_{{{T - shown}}}$")
+        note = "" if shown == T else f" (last {shown} of {T} steps)"
+        self._ax_g.title.set_text(f"unrolled graph{note}: h nodes coloured by unit 1, "
+                                  "purple arrows = gradient flowing back")
+        t, k = np.arange(1, T + 1), np.arange(T)
         for j, line in enumerate(self._h_lines):
-            line.set_ydata(h[:, j])
-        ref = float(rho) ** np.arange(self.T, dtype=float)
-        self._bptt.set_ydata(_on_log_axis(grad_norms))
-        self._ref.set_ydata(_on_log_axis(ref))
+            line.set_data(t, h[:, j])
+        ref = float(rho) ** k.astype(float)
+        self._bptt.set_data(k, _on_log_axis(grad_norms))
+        self._ref.set_data(k, _on_log_axis(ref))
         self._legend.get_texts()[1].set_text(f"ρ^k, ρ = {rho:.2f}")
+        for ax in self.keyed:  # the x-range follows T, as a new figure's would
+            ax.relim()
+            ax.autoscale_view(scaley=False)
         self._ax_n.set_ylim(*_decades(np.concatenate([grad_norms, ref])))
 
     @property
-    def key(self) -> tuple[float, float]:
-        """What the static part of the figure depends on besides T and H: the y-limits."""
-        return self._ax_n.get_ylim()
+    def key(self) -> tuple:
+        """What the keyed axes show besides the lines: T (their x-range) and the y-limits."""
+        return self.T, self._ax_n.get_ylim()
 
 
 def _on_log_axis(a: np.ndarray) -> np.ndarray:

@@ -7,9 +7,9 @@ your own numbers) and its amplitude. The RNN has one input, ``hidden_size`` unit
 small-state gradient shrinks or grows per step.
 
 ``UnrollExplorer.update()`` reads the controls, calls ``course_lib.rnn`` and redraws one PNG
-(``course_lib.plotting.rnn.UnrollPicture``); it holds no maths. The picture for a sequence
-length is made once; a move of ρ, the input or its scale only gives its artists new numbers and
-redraws those (``_render.Blitter``), so the picture follows the hand. Invalid input (e.g. a
+(``course_lib.plotting.rnn.UnrollPicture``); it holds no maths. The picture is made once
+per size of the drawn graph (every T from 12 up shares one); a move of a slider gives its
+artists new numbers and redraws those (``_render.Blitter``), so the picture follows the hand. Invalid input (e.g. a
 custom sequence that is not a list of numbers) shows a message and keeps the last good
 picture. Tests set a control's ``.value`` and read ``h``, ``grad_norms``, ``xs`` and ``message``.
 """
@@ -35,8 +35,8 @@ from course_lib.widgets._render import Blitter
 __all__ = ["UnrollExplorer", "unroll_explorer", "parse_sequence"]
 
 CUSTOM = "custom"
-#: Pictures kept for sequence lengths seen recently (a picture and its backgrounds: ~10 MB).
-_PICTURES_KEPT = 4
+#: Pictures kept for the graph sizes seen recently (a picture and its backgrounds: <= 15 MB).
+_PICTURES_KEPT = 3
 
 _CSS = """<style>
 .cl-rnn-msg {color:#a4262c; font-family:sans-serif; min-height:1.2em}
@@ -117,7 +117,7 @@ class UnrollExplorer(Explorer):
         self.info.add_class("cl-rnn-info")
         self.status.add_class("cl-rnn-msg")
         self.xs = self.h = self.grad_norms = None
-        self._pictures: OrderedDict[int, tuple[UnrollPicture, Blitter]] = OrderedDict()
+        self._pictures: OrderedDict[int, tuple[UnrollPicture, Blitter]] = OrderedDict()  # by graph size
         controls = W.VBox([self.T, self.rho, self.inputs, self.custom, self.scale])
         self.widget = W.VBox([W.HTML(_CSS), controls, self.status, self.info, self.image])
         self.widget.add_class("cl-rnn-unroll-explorer")
@@ -166,15 +166,18 @@ class UnrollExplorer(Explorer):
                            f"(ρ<sup>{k}</sup> = {rho ** k:.3g}).")
 
     def _picture(self, T: int) -> tuple[UnrollPicture, Blitter]:
-        """The picture for T steps: made once, kept while T is among the last few used."""
-        if T not in self._pictures:
+        """A picture that fits T steps: made once for each graph size (every T from 12 up
+        shares one), kept while among the last few used."""
+        fit = next((k for k, (pic, _) in self._pictures.items() if pic.fits(T)), None)
+        if fit is None:
             picture = UnrollPicture(T, self.hidden_size)
-            self._pictures[T] = picture, Blitter(picture.fig, picture.dynamic,
-                                                 keyed=picture.keyed)
+            fit = picture.shown
+            self._pictures[fit] = picture, Blitter(picture.fig, picture.dynamic,
+                                                   keyed=picture.keyed, cache_size=12)
             while len(self._pictures) > _PICTURES_KEPT:
                 self._pictures.popitem(last=False)
-        self._pictures.move_to_end(T)
-        return self._pictures[T]
+        self._pictures.move_to_end(fit)
+        return self._pictures[fit]
 
 
 def unroll_explorer(**kwargs) -> UnrollExplorer:
