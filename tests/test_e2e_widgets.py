@@ -11,16 +11,20 @@ $E2E_SCREENSHOT_DIR when set).
 from __future__ import annotations
 
 import os
-import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, JupyterLab, _api, _require_chromium
+from test_e2e_browser import _require_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from labdriver import JupyterLab, launch_chromium, open_and_run  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[1]
 RUN_ALL_TIMEOUT_MS = 240_000
 TIMEOUT_MS = 30_000
 
@@ -66,7 +70,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         try:
             yield b
         finally:
@@ -75,23 +79,12 @@ def browser():
 
 @pytest.mark.parametrize("lesson", list(EXPLORERS))
 def test_explorer_reacts_in_jupyterlab(lab, browser, lesson, tmp_path):
-    from playwright.sync_api import expect
-
     container_css, action = EXPLORERS[lesson]
     name = f"{lesson}.ipynb"
     shutil.copy(ROOT / "notebooks" / name, lab.root / name)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(lab.url(f"lab/workspaces/{lesson}/tree/{name}"))  # a fresh workspace each
-        status = page.locator(".jp-StatusBar-TextItem").filter(has_text=re.compile(r"\| Idle$"))
-        expect(page.locator(".jp-NotebookPanel")).to_be_visible(timeout=60_000)
-        expect(status).to_have_count(1, timeout=60_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-
-        explorer = page.locator(container_css).first
-        expect(explorer).to_be_attached(timeout=RUN_ALL_TIMEOUT_MS)
-        expect(status).to_have_count(1, timeout=RUN_ALL_TIMEOUT_MS)  # every cell has run
+        explorer = open_and_run(page, lab, name, container_css, RUN_ALL_TIMEOUT_MS)
         # nbval shows these lessons write nothing to stderr; in the browser it must stay so
         stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
         assert stderr.count() == 0, f"{name}: a cell wrote to stderr: {stderr.first.text_content()!r}"
@@ -131,5 +124,4 @@ def test_explorer_reacts_in_jupyterlab(lab, browser, lesson, tmp_path):
             shutil.copy(shot, Path(out_dir) / shot.name)
     finally:
         page.close()
-        for k in _api(lab.port, lab.token, "/api/kernels") or []:  # free the lesson's memory
-            _api(lab.port, lab.token, f"/api/kernels/{k['id']}", method="DELETE")
+        lab.delete_kernels()  # free the lesson's memory
