@@ -17,6 +17,8 @@ same result as its PyTorch counterpart (see tests/test_dense.py).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._args import float_array as _as_float_array
@@ -45,7 +47,7 @@ def flatten(x: np.ndarray, start_dim: int = 1) -> np.ndarray:
     if x.ndim < 2:
         raise ValueError(f"x must have at least 2 axes (N, ...), got shape {x.shape}")
     start = integer(start_dim, "start_dim", -x.ndim, x.ndim - 1) % x.ndim
-    return x.reshape(x.shape[:start] + (-1,))
+    return x.reshape(x.shape[:start] + (math.prod(x.shape[start:]),))  # (not -1: N may be 0)
 
 
 @ignore_blas_invalid_flag
@@ -143,8 +145,9 @@ def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     if x.ndim == 0:
         raise ValueError("x must have at least 1 axis (the classes), got a 0-d array")
     axis = integer(axis, "axis", -x.ndim, x.ndim - 1)
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    with np.errstate(invalid="ignore"):  # an inf score gives NaN, as in torch, without a warning
+        shifted = x - np.max(x, axis=axis, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def cross_entropy(logits: np.ndarray, target: np.ndarray) -> float | np.floating:

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._args import check_size, float_arrays, float_dtype, integer, real
+from ._args import seed as _seed
 from ._blas import ignore_blas_invalid_flag
 from .activations import sigmoid, tanh
 
@@ -163,7 +164,7 @@ class LSTMParams:
         dt = float_dtype(dtype)
         check_size((4 * H * (H + D + 1),), np.float64, f"input_size={D}, hidden_size={H}",
                    "the parameters")
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_seed(seed))
         k = 1.0 / np.sqrt(H)
         arrays = {f"W_{g}": rng.uniform(-k, k, (H, H + D)) for g in _GATES}
         arrays.update({f"b_{g}": rng.uniform(-k, k, H) for g in _GATES})
@@ -412,9 +413,9 @@ def lstm_trace(xs: Any, h0: Any, s0: Any, params: LSTMParams) -> LSTMTrace:
     """
     params, x, h0, s0 = _promote(params, xs=xs, h0=h0, s0=s0)
     _check_x("xs", x, 3, params)
-    if x.shape[0] == 0:
-        raise ValueError(f"xs must hold at least one step, got shape {x.shape}")
-    h, s = h0, s0
+    H = params.hidden_size
+    shape = (H,) if x.ndim == 2 else (x.shape[1], H)
+    h, s = _state("h0", h0, shape, params), _state("s0", s0, shape, params)
     steps = []
     for x_t in x:
         step = lstm_step(x_t, h, s, params)

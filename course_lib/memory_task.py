@@ -76,7 +76,7 @@ def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int
     lag = integer(lag, "lag", 0)
     n_symbols = integer(n_symbols, "n_symbols", 2)
     n_distractors = integer(n_distractors, "n_distractors", 1)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(integer(seed, "seed", 0))
     y = rng.integers(0, n_symbols, n)
     distract = rng.integers(n_symbols, n_symbols + n_distractors, (lag, n))
     codes = np.concatenate([y[None, :], distract], axis=0)  # (T, n)

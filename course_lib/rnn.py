@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._args import check_size, choice, float_array, float_arrays, float_dtype, integer, real
+from ._args import seed as _seed
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = [
@@ -163,7 +164,7 @@ class RNNParams:
         dt = _float_dtype(dtype)
         check_size((H * (D + H + 1) + O * (H + 1),), np.float64,
                    f"input_size={D}, hidden_size={H}, output_size={O}", "the parameters")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_seed(seed))
         k = 1.0 / np.sqrt(H)
 
         def u(*shape):
@@ -505,6 +506,8 @@ def gradient_norms_by_lag(params: RNNParams, xs: np.ndarray, h0: np.ndarray | No
         g = np.ones((N, H), dtype=params.dtype)
     else:
         g = upstream.astype(params.dtype, copy=False)
+        if not np.isfinite(g).all():
+            raise ValueError("upstream must be finite (it is the direction of the gradient)")
         if g.shape != (N, H):
             raise ValueError(f"upstream must have shape (N, H) = ({N}, {H}), got {g.shape}")
     norm = np.linalg.norm(g)
@@ -522,6 +525,8 @@ def spectral_radius(W: np.ndarray) -> float:
     W = float_array(W, "W")
     if W.ndim != 2 or W.shape[0] != W.shape[1] or W.size == 0:
         raise ValueError(f"W must be a non-empty square matrix, got shape {W.shape}")
+    if not np.isfinite(W).all():
+        raise ValueError("W must be finite: it holds NaN or inf, which have no eigenvalues")
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
@@ -570,6 +575,7 @@ def example_inputs(kind: str, length: int, seed: int = 0, dtype: Any = np.float6
         array([1., 0., 0., 0.])
     """
     T = integer(length, "length", 1)
+    seed = _seed(seed)
     dt = _float_dtype(dtype)
     check_size((T,), np.float64, f"length={T}", "the inputs")
     choice(kind, "kind", INPUT_KINDS)
