@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._args import check_size, choice, flag, float_dtype, integer, real
+from ._args import check_size, choice, flag, float_array, float_dtype, integer, real
 from ._blas import ignore_blas_invalid_flag
 
 __all__ = ["PHOTO_CREDITS", "PHOTOS", "load_photo", "to_gray", "load_digits", "read_idx",
@@ -34,12 +34,13 @@ PHOTO_CREDITS = (
 
 @ignore_blas_invalid_flag
 def to_gray(rgb: np.ndarray) -> np.ndarray:
-    """Luminance (ITU-R BT.601 weights) of an (H, W, 3) image, same float dtype, in [0, 1]
-    for uint8 input."""
+    """Luminance (ITU-R BT.601 weights) of an (H, W, 3) image: uint8 (0-255) gives float32 in
+    [0, 1]; float32 and float64 keep their dtype; other ints and bools are computed in float64
+    (the dtype policy; integer weights would have rounded every pixel to 0)."""
     rgb = np.asarray(rgb)
-    if rgb.ndim != 3 or rgb.shape[-1] != 3:
-        raise ValueError(f"rgb must have shape (H, W, 3), got {rgb.shape}")
-    x = rgb.astype(np.float32) / 255.0 if rgb.dtype == np.uint8 else rgb
+    x = rgb.astype(np.float32) / 255.0 if rgb.dtype == np.uint8 else float_array(rgb, "rgb")
+    if x.ndim != 3 or x.shape[-1] != 3:
+        raise ValueError(f"rgb must have shape (H, W, 3), got {x.shape}")
     w = np.array([0.299, 0.587, 0.114], dtype=x.dtype)
     return x @ w
 

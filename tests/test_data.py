@@ -226,3 +226,13 @@ def test_load_digits_refuses_an_integer_dtype():
     with pytest.raises(TypeError, match="test_size must be a number, got str"):
         data.load_digits(test_size="0.2")
     assert data.load_digits(dtype=np.float64)[0].dtype == np.float64
+
+
+def test_to_gray_follows_the_dtype_policy():
+    """Issue 13: an int64 image got int64 weights [0, 0, 0] and came out all zeros."""
+    rgb = np.full((2, 2, 3), 100, np.int64)
+    np.testing.assert_allclose(data.to_gray(rgb), 100.0)
+    assert data.to_gray(rgb).dtype == np.float64
+    assert data.to_gray(np.full((1, 1, 3), 255, np.uint8)).dtype == np.float32
+    with pytest.raises(TypeError, match="rgb must be an array of real numbers"):
+        data.to_gray(np.full((1, 1, 3), "a"))
