@@ -169,6 +169,7 @@ def _control(roots, label, want):
 def _timed(control, values):
     times = []
     for v in values:
+        _time.sleep(0.3)  # as between a learner's moves: the browser has drawn the last one
         t0 = _time.perf_counter()
         control.value = v
         times.append(1e3 * (_time.perf_counter() - t0))
@@ -216,8 +217,10 @@ PAGE_START = """([root, picture, controls, trigger]) => {
             if (b.firstChange === null) b.firstChange = b.lastChange;
             b.pending += 1;
             const imgs = el.tagName === 'IMG' ? [el] : Array.from(el.querySelectorAll('img'));
-            Promise.all(imgs.map(i => i.decode().catch(() => null))).then(() =>
-                requestAnimationFrame(() => { b.last = performance.now(); b.pending -= 1; }));
+            Promise.all(imgs.map(i => i.decode().catch(() => null))).then(() => {
+                b.decoded = performance.now();
+                requestAnimationFrame(() => { b.last = performance.now(); b.pending -= 1; });
+            });
         }
     });
     b.observer.observe(root, {subtree: true, childList: true, attributes: true,
@@ -230,7 +233,7 @@ PAGE_STOP = """(trigger) => { const b = window.__bench; b.observer.disconnect();
     window.removeEventListener(trigger, b.onTrigger, {capture: true});
     const since = t => (t === null || b.t0 === null ? null : t - b.t0);
     return {latency: since(b.last), first: since(b.firstChange), lastChange: since(b.lastChange),
-            changes: b.changes}; }"""
+            decoded: since(b.decoded || null), changes: b.changes}; }"""
 
 
 def _css_classes(css: str) -> list[str]:
@@ -313,7 +316,8 @@ def _measure_row(page, explorer, row: Row, steps: int, settle_ms: int) -> list[f
             latencies.append(got["latency"])
             if VERBOSE:
                 print(f"    first change {got['first']:.0f} ms, last {got['lastChange']:.0f} ms, "
-                      f"painted {got['latency']:.0f} ms, {got['changes']} changes")
+                      f"decoded {got['decoded'] or 0:.0f} ms, painted {got['latency']:.0f} ms, "
+                      f"{got['changes']} changes")
     return latencies
 
 

@@ -290,13 +290,17 @@ class UnrollPicture:
         (self._ref,) = ax_n.semilogy(np.arange(T), np.ones(T), ls="--", color="#888888", lw=1,
                                      label="ρ^k")
         self._bptt = ax_n.get_lines()[0]
-        self._legend = ax_n.legend(fontsize=8)
+        # in head room above the curves (see show), so it stays in the background
+        ax_n.legend(fontsize=8, ncol=2, loc="upper center", frameon=False)
         self.keyed = [ax_h, ax_n]
         for ax in fig.axes:  # a title placed by hand: matplotlib need not measure every tick
             ax.set_title(ax.get_title(), fontsize=10, y=1.0)
         self.dynamic = [a for node in self._graph.h_nodes for a in node]
-        self.dynamic += [*self._graph.grad_arrows, self._graph.start, ax_g.title,
-                         *self._h_lines[::-1], self._bptt, self._ref, self._legend]
+        self.dynamic += [*self._graph.grad_arrows, ax_g.title, ax_n.title,
+                         *self._h_lines[::-1], self._bptt, self._ref]
+        if not self._graph.labelled:  # one picture serves many T: the first label changes
+            self._graph.start.set_fontstyle("italic")  # plain text: quick to redraw
+            self.dynamic.append(self._graph.start)
 
     def fits(self, T: int) -> bool:
         """Whether this picture can show T steps."""
@@ -314,7 +318,8 @@ class UnrollPicture:
         for (circle, text), value in zip(self._graph.h_nodes, h[-shown:, 0]):
             _show_value(circle, text, float(value))
         _show_gradient(self._graph.grad_arrows, grad_norms[::-1][-shown:])
-        self._graph.start.set_text(f"$h_{{{T - shown}}}$")
+        if not self._graph.labelled:
+            self._graph.start.set_text("h" + str(T - shown).translate(_SUBSCRIPTS))
         note = "" if shown == T else f" (last {shown} of {T} steps)"
         self._ax_g.title.set_text(f"unrolled graph{note}: h nodes coloured by unit 1, "
                                   "purple arrows = gradient flowing back")
@@ -324,16 +329,21 @@ class UnrollPicture:
         ref = float(rho) ** k.astype(float)
         self._bptt.set_data(k, _on_log_axis(grad_norms))
         self._ref.set_data(k, _on_log_axis(ref))
-        self._legend.get_texts()[1].set_text(f"ρ^k, ρ = {rho:.2f}")
+        self._ax_n.title.set_text(f"gradient of a last-step loss, ρ = {rho:.2f}")
         for ax in self.keyed:  # the x-range follows T, as a new figure's would
             ax.relim()
             ax.autoscale_view(scaley=False)
-        self._ax_n.set_ylim(*_decades(np.concatenate([grad_norms, ref])))
+        lo, hi = _decades(np.concatenate([grad_norms, ref]))
+        room = max(1, int(np.ceil(0.25 * np.log10(hi / lo))))  # decades for the legend
+        self._ax_n.set_ylim(lo, hi * 10.0 ** room)
 
     @property
     def key(self) -> tuple:
         """What the keyed axes show besides the lines: T (their x-range) and the y-limits."""
         return self.T, self._ax_n.get_ylim()
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def _on_log_axis(a: np.ndarray) -> np.ndarray:

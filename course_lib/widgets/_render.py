@@ -59,7 +59,7 @@ def _encode_png(rgb: np.ndarray) -> bytes:
     rows[:, 1:] = rgb.reshape(h, w * channels)
     header = struct.pack(">IIBBBBB", w, h, 8, 2 if channels == 3 else 6, 0, 0, 0)
     return b"".join([b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
-                     _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _chunk(b"IEND", b"")])
+                     _chunk(b"IDAT", zlib.compress(rows, 1)), _chunk(b"IEND", b"")])
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
