@@ -29,7 +29,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._args import choice, integer, real
+from ._args import check_size, choice, integer, real
+from ._args import seed as _seed
 
 __all__ = [
     "make_memory_task",
@@ -76,7 +77,12 @@ def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int
     lag = integer(lag, "lag", 0)
     n_symbols = integer(n_symbols, "n_symbols", 2)
     n_distractors = integer(n_distractors, "n_distractors", 1)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(integer(seed, "seed", 0))
+    D = n_symbols + n_distractors
+    check_size((lag + 1, n, max(D, lag + 1)), np.float32, f"n={n}, lag={lag}, n_symbols="
+               f"{n_symbols}, n_distractors={n_distractors}", "the one-hot sequences")
+    check_size((D, D), np.float32, f"n_symbols={n_symbols}, n_distractors={n_distractors}",
+               "the one-hot codes")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_seed(seed))
     y = rng.integers(0, n_symbols, n)
     distract = rng.integers(n_symbols, n_symbols + n_distractors, (lag, n))
     codes = np.concatenate([y[None, :], distract], axis=0)  # (T, n)

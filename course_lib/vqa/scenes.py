@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._args import choice, integer
+from .._args import check_size, choice, integer
 
 __all__ = [
     "GRID", "CELL", "SHAPE_SIZE", "IMAGE_SIZE", "SHAPES", "COLOURS", "COLOUR_RGB", "BACKGROUND",
@@ -278,6 +278,8 @@ def make_dataset(n_scenes: int, seed: int = 0,
     n_scenes = _check_int("n_scenes", n_scenes, 1)
     rng = _as_rng(seed)
     scenes, samples = [], []
+    check_size((n_scenes, IMAGE_SIZE, IMAGE_SIZE, 3), np.float32, f"n_scenes={n_scenes}",
+               "the images")
     images = np.empty((n_scenes, IMAGE_SIZE, IMAGE_SIZE, 3), dtype=np.float32)
     excluded = {tuple(sc) for sc in exclude}
     for k in range(n_scenes):
