@@ -78,7 +78,7 @@ def make_memory_task(n: int, lag: int, *, n_symbols: int = 4, n_distractors: int
     n_symbols = integer(n_symbols, "n_symbols", 2)
     n_distractors = integer(n_distractors, "n_distractors", 1)
     D = n_symbols + n_distractors
-    check_size((lag + 1, n, max(D, lag + 1)), np.float32, f"n={n}, lag={lag}, n_symbols="
+    check_size((lag + 1, n, D), np.float32, f"n={n}, lag={lag}, n_symbols="
                f"{n_symbols}, n_distractors={n_distractors}", "the one-hot sequences")
     check_size((D, D), np.float32, f"n_symbols={n_symbols}, n_distractors={n_distractors}",
                "the one-hot codes")
