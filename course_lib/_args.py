@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["integer", "pair", "real", "flag", "choice", "float_array", "float_arrays", "float_dtype",
-           "check_ndim", "seed", "size_budget", "set_size_budget", "check_size"]
+           "check_ndim", "seed", "single_layer", "size_budget", "set_size_budget", "check_size"]
 
 _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -170,6 +170,18 @@ def check_ndim(arr: np.ndarray, name: str, ndims: tuple[int, ...], layout: str) 
             f"{name} must have shape {layout} ({' or '.join(map(str, ndims))} dimensions), "
             f"got shape {arr.shape} with {arr.ndim} dimensions"
         )
+
+
+def single_layer(module: Any, name: str, per_layer: str) -> None:
+    """A ``torch.nn.RNN``/``LSTM`` module with one layer, one direction and no projection
+    (what the lecture's parameters describe); ``per_layer`` names what to build per layer."""
+    if module.num_layers != 1:
+        raise ValueError(f"{name} must have num_layers=1, got num_layers={module.num_layers}; "
+                         f"convert each layer separately ({per_layer})")
+    if module.bidirectional:
+        raise ValueError(f"{name} must have bidirectional=False, got bidirectional=True")
+    if getattr(module, "proj_size", 0):
+        raise ValueError(f"{name} must have proj_size=0, got proj_size={module.proj_size}")
 
 
 def seed(value: Any, name: str = "seed") -> int:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._args import check_size, float_arrays, float_dtype, integer, real
+from ._args import check_size, float_arrays, float_dtype, integer, real, single_layer
 from ._args import seed as _seed
 from ._blas import ignore_blas_invalid_flag
 from .activations import sigmoid, tanh
@@ -190,13 +190,7 @@ class LSTMParams:
         import torch  # only needed here
 
         if isinstance(module, torch.nn.LSTM):
-            if module.num_layers != 1:
-                raise ValueError(f"module must have num_layers=1, got num_layers={module.num_layers};"
-                                 " convert each layer separately (one LSTMParams per layer)")
-            if module.bidirectional:
-                raise ValueError("module must have bidirectional=False, got bidirectional=True")
-            if getattr(module, "proj_size", 0):
-                raise ValueError(f"module must have proj_size=0, got proj_size={module.proj_size}")
+            single_layer(module, "module", "one LSTMParams per layer")
             w_ih, w_hh = module.weight_ih_l0, module.weight_hh_l0
             b_ih = getattr(module, "bias_ih_l0", None) if module.bias else None
             b_hh = getattr(module, "bias_hh_l0", None) if module.bias else None

@@ -24,7 +24,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._args import check_size, choice, float_array, float_arrays, float_dtype, integer, real
+from ._args import (
+    check_size,
+    choice,
+    float_array,
+    float_arrays,
+    float_dtype,
+    integer,
+    real,
+    single_layer,
+)
 from ._args import seed as _seed
 from ._blas import ignore_blas_invalid_flag
 
@@ -204,11 +213,7 @@ class RNNParams:
             raise ValueError(f"rnn must use nonlinearity='tanh', got nonlinearity={rnn.nonlinearity!r}")
         suffix = ""
         if isinstance(rnn, torch.nn.RNN):
-            if rnn.num_layers != 1:
-                raise ValueError(f"rnn must have num_layers=1, got num_layers={rnn.num_layers}; "
-                                 "convert each layer separately")
-            if rnn.bidirectional:
-                raise ValueError("rnn must have bidirectional=False, got bidirectional=True")
+            single_layer(rnn, "rnn", "one RNNParams per layer")
             suffix = "_l0"
 
         def arr(t):

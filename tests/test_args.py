@@ -101,3 +101,17 @@ def test_sizes_within_the_budget_are_untouched():
     x = np.arange(6.0).reshape(2, 3)
     np.testing.assert_array_equal(conv.correlate2d(x, np.ones((1, 1)), padding=1)[1:-1, 1:-1], x)
     assert rnn.RNNParams.random(2, 3, 1, seed=0).W.shape == (3, 3)
+
+
+def test_single_layer_is_the_one_check_for_torch_recurrent_modules():
+    import torch
+
+    from course_lib import lstm as lstm_mod
+    from course_lib import rnn as rnn_mod
+
+    with pytest.raises(ValueError, match=r"^rnn must have num_layers=1, got num_layers=2; convert "
+                                         r"each layer separately \(one RNNParams per layer\)$"):
+        rnn_mod.RNNParams.from_torch(torch.nn.RNN(2, 3, num_layers=2))
+    with pytest.raises(ValueError, match=r"^module must have num_layers=1.*one LSTMParams per"):
+        lstm_mod.LSTMParams.from_torch(torch.nn.LSTM(2, 3, num_layers=2))
+    _args.single_layer(torch.nn.LSTM(2, 3), "module", "x")  # one layer: no error
