@@ -597,3 +597,14 @@ def test_image_only_ceiling_counts_the_most_common_answer_per_scene(small):
     assert np.mean([first[s.scene_id] == s.answer for s in data.samples]) <= ceiling <= 1.0
     with pytest.raises(ValueError, match="no questions"):
         vqa.image_only_ceiling(vqa.VQAData(toy.images, toy.scenes, []))
+
+
+def test_train_refuses_a_truthy_string_as_progress_and_a_bool_as_lr():
+    d = vqa.make_dataset(2, seed=0)
+    vocab = vqa.Vocabulary.from_texts(s.question for s in d.samples)
+    enc = vqa.encode_dataset(d, vocab)
+    model = vqa.build_model(vocab)
+    with pytest.raises(TypeError, match="progress must be True or False, got str 'no'"):
+        vqa.train(model, enc, epochs=1, progress="no")
+    with pytest.raises(TypeError, match="lr must be a number, got bool True"):
+        vqa.train(model, enc, epochs=1, lr=True)

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .._args import real
+from .._args import flag, real
 from .model import Encoded, VQAModel
 from .scenes import ANSWERS, IMAGE_SIZE, QUESTION_TYPES, VQAData, _check_int
 from .text import Vocabulary
@@ -68,7 +68,8 @@ def train(model: VQAModel, data: Encoded, epochs: int = 10, batch_size: int = 32
     loss_fn = nn.CrossEntropyLoss(reduction="sum")
     history = []
     model.train()
-    with tqdm(total=epochs * steps, desc=desc, disable=not progress, leave=True) as bar:
+    with tqdm(total=epochs * steps, desc=desc, disable=not flag(progress, "progress"),
+              leave=True) as bar:
         for _ in range(epochs):
             total = 0.0
             for images, tokens, local, answers, _ in _scene_batches(
