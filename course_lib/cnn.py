@@ -47,7 +47,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
-from ._args import choice, integer, real  # noqa: E402
+from ._args import check_size, choice, integer, real  # noqa: E402
 
 __all__ = [
     "build_keras_cnn", "build_torch_cnn", "feature_shape", "count_parameters",
@@ -150,6 +150,11 @@ def _check_arch(num_classes, filters, kernel_size, padding, pool_size):
     _check_int(kernel_size, "kernel_size", 1)
     _check_int(pool_size, "pool_size", 1)
     choice(padding, "padding", PADDINGS)
+    # the size guard, before Keras or torch allocates: a lower bound on the weights (one input
+    # channel, one feature per filter), enough to refuse a filters= or num_classes= typo
+    check_size((filters * (kernel_size * kernel_size + num_classes),), np.float32,
+               f"filters={filters}, kernel_size={kernel_size}, num_classes={num_classes}",
+               "the weights")
 
 
 def _check_shape3(shape, name: str, layout: str) -> tuple[int, int, int]:

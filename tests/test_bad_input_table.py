@@ -206,10 +206,7 @@ SPECS = {
     "cnn.build_torch_cnn": Spec(cnn.build_torch_cnn, dict(),
                                 ints={"num_classes": 2, "filters": 1, "kernel_size": 1,
                                       "pool_size": 1, "seed": 0},
-                                huge_ok={"seed"}, choices=("padding",),
-                                skip={"filters-huge": "not size-guarded: lesson 08 prints the "
-                                                      "builder (torch refuses it itself)",
-                                      "num_classes-huge": "as filters"}),
+                                huge_ok={"seed"}, choices=("padding",)),
 }
 
 

@@ -555,3 +555,10 @@ def test_importing_cnn_leaves_the_warning_filters_alone():
             "assert not left, left")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300,
                    env={**__import__("os").environ, "KERAS_BACKEND": "torch"})
+
+
+@pytest.mark.parametrize("builder", [cnn.build_torch_cnn, cnn.build_keras_cnn])
+def test_builders_refuse_sizes_past_the_budget_before_allocating(builder):
+    with pytest.raises(ValueError, match=r"^filters=1000000000, kernel_size=3, num_classes=10 would "
+                                         r"need 70.8 GiB for the weights"):
+        builder(filters=10**9)
