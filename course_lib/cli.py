@@ -24,6 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from course_lib.labserver import EXTENSION
+
 __all__ = ["main", "setup", "python_problem", "torch_source", "free_port", "checkout_root",
            "SetupError"]
 
@@ -169,7 +171,8 @@ def free_port(start: int, host: str = "127.0.0.1", tries: int = 50) -> int:
 def lab_command(py: Path, root: Path, port: int, extra: list[str]) -> list[str]:
     cmd = [str(py), "-m", "jupyterlab", "--ip=127.0.0.1", f"--port={port}",
            "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
-           f"--LabApp.default_url=/lab/tree/{FIRST_LESSON}"]
+           f"--LabApp.default_url=/lab/tree/{FIRST_LESSON}",
+           f"--ServerApp.jpserver_extensions={EXTENSION}"]  # widget replies without delay
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     return cmd + list(extra)

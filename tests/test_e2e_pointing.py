@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, JupyterLab, _api, _require_chromium
+from test_e2e_browser import _require_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from labdriver import JupyterLab, launch_chromium, open_and_run  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[1]
 RUN_ALL_TIMEOUT_MS = 240_000
 TIMEOUT_MS = 30_000
 
@@ -34,6 +39,8 @@ def lab(tmp_path_factory):
     server = JupyterLab(tmp_path_factory.mktemp("lab"))
     try:
         server.wait_ready()
+        # started as ./workbook lab starts it: kernel websockets without Nagle's delay
+        assert "TCP_NODELAY" in server.log_path.read_text(errors="replace")
         yield server
     finally:
         server.stop()
@@ -45,7 +52,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         try:
             yield b
         finally:
@@ -54,33 +61,23 @@ def browser():
 
 @pytest.fixture
 def lesson(lab, browser, tmp_path):
-    """Open a lesson in a fresh workspace and run all its cells; yields the page."""
-    from playwright.sync_api import expect
-
+    """Open a lesson in a fresh workspace and run all its cells; yields a function giving the page."""
     pages = []
 
-    def open_lesson(name: str):
+    def open_lesson(name: str, explorer_css: str):
         shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", lab.root / f"{name}.ipynb")
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         pages.append((name, page))
-        page.goto(lab.url(f"lab/workspaces/{name}/tree/{name}.ipynb"))
-        status = page.locator(".jp-StatusBar-TextItem").filter(has_text=re.compile(r"\| Idle$"))
-        expect(page.locator(".jp-NotebookPanel")).to_be_visible(timeout=60_000)
-        expect(status).to_have_count(1, timeout=60_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-        page.wait_for_timeout(1000)  # let the run start before waiting for idle again
-        expect(status).to_have_count(1, timeout=RUN_ALL_TIMEOUT_MS)
+        explorer = open_and_run(page, lab, f"{name}.ipynb", explorer_css, RUN_ALL_TIMEOUT_MS)
         stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
         assert stderr.count() == 0, f"{name}: a cell wrote to stderr: {stderr.first.text_content()!r}"
-        return page
+        return page, explorer
 
     yield open_lesson
     for name, page in pages:
         page.screenshot(path=str(tmp_path / f"e2e_pointing_{name}.png"))
         page.close()
-    for k in _api(lab.port, lab.token, "/api/kernels") or []:  # free the lesson's memory
-        _api(lab.port, lab.token, f"/api/kernels/{k['id']}", method="DELETE")
+    lab.delete_kernels()  # free the lesson's memory
 
 
 def _cell(board, grid: str, r: int, c: int):
@@ -96,8 +93,7 @@ def _lit(board, grid: str, cls: str) -> list[tuple[int, int]]:
 def test_hovering_over_the_sliding_window_explorer_shows_the_window_and_its_sum(lesson):
     from playwright.sync_api import expect
 
-    page = lesson("04_padding_and_strides")
-    explorer = page.locator(".sliding-window-explorer").first   # 7x7 input, 3x3 kernel, stride 2
+    page, explorer = lesson("04_padding_and_strides", ".sliding-window-explorer")  # 7x7, k 3, s 2
     board = explorer.locator(".sw-board")
     explorer.scroll_into_view_if_needed()
     for i, j in [(1, 1), (2, 0), (0, 2)]:
@@ -122,8 +118,7 @@ def test_hovering_over_the_sliding_window_explorer_shows_the_window_and_its_sum(
 def test_hovering_over_the_pooling_explorer_shows_the_window_and_its_max(lesson):
     from playwright.sync_api import expect
 
-    page = lesson("06_pooling_and_task_layer")
-    explorer = page.locator(".cl-pooling-explorer").first       # the lecture's 4x4, 2x2, stride 2
+    page, explorer = lesson("06_pooling_and_task_layer", ".cl-pooling-explorer")  # lecture's 4x4
     board = explorer.locator(".cl-pool-board")
     explorer.scroll_into_view_if_needed()
     _cell(board, "output", 1, 0).hover()
@@ -141,8 +136,7 @@ def test_hovering_over_the_pooling_explorer_shows_the_window_and_its_max(lesson)
 def test_drawing_on_the_pad_gives_probabilities_that_follow_the_pen(lesson):
     from playwright.sync_api import expect
 
-    page = lesson("08_keras_cnn")
-    explorer = page.locator(".digit-pad-explorer").first
+    page, explorer = lesson("08_keras_cnn", ".digit-pad-explorer")
     picture = explorer.locator(".cl-digits-figure")
     canvas = explorer.locator("canvas")
     canvas.scroll_into_view_if_needed()
