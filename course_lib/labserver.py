@@ -9,9 +9,11 @@ time of one pointer move was 15 ms or 50-55 ms at random (median 53 ms); with TC
 kernel websocket it was 15-25 ms every time. The extension turns TCP_NODELAY on for every
 kernel websocket the server opens; nothing else changes.
 
-``./workbook lab`` enables it for its own server. On a JupyterHub, enable it for everyone with
-``jupyter server extension enable course_lib.labserver --sys-prefix`` (Colab and VS Code run
-their own servers; the explorers work there without it, with the slower round trips).
+``./workbook lab`` enables it for its own server. On a JupyterHub, enable it for everyone with a
+file ``etc/jupyter/jupyter_server_config.d/course_lib.json`` under the environment's prefix holding
+``{"ServerApp": {"jpserver_extensions": {"course_lib.labserver": true}}}``, or pass
+``--ServerApp.jpserver_extensions=course_lib.labserver=True`` to the single-user server. Colab and
+VS Code run their own servers; the explorers work there without it, with the slower round trips.
 """
 
 from __future__ import annotations
