@@ -56,7 +56,7 @@ def _encode_png(rgb: np.ndarray) -> bytes:
         raise ValueError(f"an image must have 3 or 4 channels, got shape {rgb.shape}")
     rows = np.empty((h, w * channels + 1), dtype=np.uint8)
     rows[:, 0] = 0  # filter type 0 (none) on every row
-    rows[:, 1:] = rgb.reshape(h, w * channels)
+    rows[:, 1:].reshape(h, w, channels)[...] = rgb  # one copy, also from a strided view
     header = struct.pack(">IIBBBBB", w, h, 8, 2 if channels == 3 else 6, 0, 0, 0)
     return b"".join([b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
                      _chunk(b"IDAT", zlib.compress(rows, 1)), _chunk(b"IEND", b"")])
@@ -144,14 +144,10 @@ class Blitter:
                 texts.append(a)
             else:
                 a.draw(renderer)
-        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        if texts:  # written by PIL on top: a tenth of matplotlib's time per label
-            image = Image.fromarray(np.ascontiguousarray(rgb))
-            draw = ImageDraw.Draw(image)
-            for t in texts:
-                _draw_text(draw, t, self.fig.dpi, image.height)
-            rgb = np.asarray(image)
-        return to_png(rgb)  # (a view with a stride is copied into the PNG rows directly)
+        rgba = np.asarray(self.canvas.buffer_rgba())  # the canvas itself: the next picture
+        for t in texts:                              # restores what the labels cover
+            _blend_text(rgba, t, self.fig.dpi)
+        return to_png(rgba[..., :3])  # (a view with a stride is copied into the PNG rows)
 
     def _background(self, key: Hashable) -> None:
         """Put the background for ``key`` into the canvas (drawing it if it is not kept)."""
@@ -217,12 +213,41 @@ def _font(path: str, size_px: float) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size_px)
 
 
-def _draw_text(draw: ImageDraw.ImageDraw, t: Text, dpi: float, height: int) -> None:
-    if not t.get_text():
+def _blend_text(rgba: np.ndarray, t: Text, dpi: float) -> None:
+    """Write ``t`` into the (H, W, 4) uint8 canvas with PIL: the label is rendered alone (and
+    kept: labels repeat), in its font, size and alignment, and blended in with its colour."""
+    s = t.get_text()
+    if not s:
+        return
+    anchor = _PIL_ANCHOR_X[t.get_horizontalalignment()] + _PIL_ANCHOR_Y[t.get_verticalalignment()]
+    coverage, x0, y0 = _label_mask(_font_file(t.get_fontproperties()),
+                                   t.get_fontsize() * dpi / 72.0, s, anchor)
+    if coverage is None:
         return
     x, y = t.get_transform().transform(t.get_unitless_position())
-    font = _font(_font_file(t.get_fontproperties()), t.get_fontsize() * dpi / 72.0)
-    r, g, b, alpha = to_rgba(t.get_color(), t.get_alpha())
-    anchor = _PIL_ANCHOR_X[t.get_horizontalalignment()] + _PIL_ANCHOR_Y[t.get_verticalalignment()]
-    fill = tuple(round(255 * c) for c in (r, g, b))
-    draw.text((float(x), height - float(y)), t.get_text(), fill=fill, font=font, anchor=anchor)
+    left, top = round(float(x)) + x0, round(rgba.shape[0] - float(y)) + y0
+    r0, c0 = max(top, 0), max(left, 0)  # the part of the label inside the canvas
+    r1 = min(top + coverage.shape[0], rgba.shape[0])
+    c1 = min(left + coverage.shape[1], rgba.shape[1])
+    if r1 <= r0 or c1 <= c0:
+        return
+    r, g, b, a = to_rgba(t.get_color(), t.get_alpha())
+    alpha = coverage[r0 - top:r1 - top, c0 - left:c1 - left] * a
+    region = rgba[r0:r1, c0:c1, :3]
+    colour = np.array([r, g, b], dtype=np.float32) * 255.0
+    region[...] = (region * (1.0 - alpha) + colour * alpha + 0.5).astype(np.uint8)
+
+
+@lru_cache(maxsize=1024)
+def _label_mask(path: str, size_px: float, s: str, anchor: str):
+    """The label's coverage (h, w, 1) in [0, 1] and the offset of its top-left corner from the
+    anchor point, rendered by PIL with the font file (None if it covers no pixel)."""
+    font = _font(path, size_px)
+    x0, y0, x1, y1 = font.getbbox(s, anchor=anchor)
+    if x1 <= x0 or y1 <= y0:
+        return None, 0, 0
+    mask = Image.new("L", (x1 - x0, y1 - y0))
+    ImageDraw.Draw(mask).text((-x0, -y0), s, fill=255, font=font, anchor=anchor)
+    coverage = np.asarray(mask, dtype=np.float32)[..., None] / 255.0
+    coverage.flags.writeable = False
+    return coverage, x0, y0
