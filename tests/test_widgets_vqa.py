@@ -67,6 +67,14 @@ def test_explorer_unknown_words_and_empty_question(explorer):
     assert e.message == "" and e.status.value == "" and e.top != [] and e.note.value == ""
 
 
+def test_the_answer_runs_torch_on_one_thread_and_gives_the_others_back(explorer):
+    threads = torch.get_num_threads()
+    e = explorer
+    e.question.value = "Is there a red square?"
+    assert torch.get_num_threads() == threads
+    assert e.top == vqa.predict(e.model, e.img, e.question.value, e.vocab, k=3)
+
+
 def test_a_new_scene_answers_once(explorer):
     e = explorer
     before = e.updates

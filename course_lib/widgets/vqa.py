@@ -11,6 +11,7 @@ answer stays, ``message`` says why); words it does not know are read as ``<unk>`
 from __future__ import annotations
 
 import html
+from contextlib import contextmanager
 
 import ipywidgets as w
 import numpy as np
@@ -22,6 +23,22 @@ from course_lib.widgets._render import to_png
 __all__ = ["VQAExplorer"]
 
 SCALE = 8
+
+
+@contextmanager
+def _one_thread():
+    """Run torch on one thread: for one question the model is tiny, and on a busy 2-core
+    machine waiting for a second thread costs 20-150 ms where the answer itself takes 2."""
+    import torch
+
+    n = torch.get_num_threads()
+    if n > 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if n > 1:
+            torch.set_num_threads(n)
 
 
 class VQAExplorer(Explorer):
@@ -100,7 +117,8 @@ class VQAExplorer(Explorer):
             self.show_problem("type a question: this one has no word the model can read "
                               "(letters a-z, digits or ?)")
             return
-        self.top = vqa.predict(self.model, self.img, q, self.vocab, k=3)
+        with _one_thread():
+            self.top = vqa.predict(self.model, self.img, q, self.vocab, k=3)
         self.output = self.top
         self.clear_problem()
         rows = "".join(
