@@ -32,7 +32,8 @@ def _hex(rgb: np.ndarray) -> list[str]:
 
 def _ink(rgb: np.ndarray) -> list[str]:
     """Dark text on light cells, white on dark ones, so every number stays readable."""
-    luma = rgb.reshape(-1, 3).astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    r, g, b = rgb.reshape(-1, 3).astype(np.float32).T
+    luma = 0.299 * r + 0.587 * g + 0.114 * b
     return ["#fff" if v < 120 else "#111" for v in luma.tolist()]
 
 
