@@ -608,3 +608,9 @@ def test_train_refuses_a_truthy_string_as_progress_and_a_bool_as_lr():
         vqa.train(model, enc, epochs=1, progress="no")
     with pytest.raises(TypeError, match="lr must be a number, got bool True"):
         vqa.train(model, enc, epochs=1, lr=True)
+
+
+def test_vqa_model_switches_are_flags():
+    """A truthy string must not switch an input on: use_question='False' was True."""
+    with pytest.raises(TypeError, match="use_question must be True or False, got str 'False'"):
+        vqa.VQAModel(20, use_question="False")

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._args import choice
+from .._args import choice, flag
 from .scenes import ANSWERS, IMAGE_SIZE, VQAData, _check_int
 from .text import Vocabulary
 
@@ -87,6 +87,7 @@ class VQAModel(nn.Module):
         super().__init__()
         _check_int("vocab_size", vocab_size, 2)
         _check_int("n_answers", n_answers, 2)
+        use_image, use_question = flag(use_image, "use_image"), flag(use_question, "use_question")
         if not (use_image or use_question):
             raise ValueError("use_image and use_question are both False: the model needs an input")
         if len(channels) != 3:
