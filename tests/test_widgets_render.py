@@ -54,7 +54,7 @@ def test_blitted_pictures_equal_full_draws_and_keys_keep_backgrounds():
         a.set_ydata([0, scale / 10, 0])
         b.set_ydata(np.array([1, 2, 3]) * scale)
         right.set_ylim(0, 4 * scale)
-        pictures[scale] = blit.png(key=scale)
+        pictures[scale] = blit.png(key=(scale,))
     assert blit.full_draws == 1 and blit.keyed_draws == 2  # each key drawn once
     for scale, png in pictures.items():
         fresh, left2, right2, a2, b2 = _figure()
@@ -79,3 +79,30 @@ def test_fast_text_writes_a_label_where_matplotlib_does():
     assert np.allclose(ink(fast), ink(slow), atol=2)
     math = ax.text(0.1, 0.1, "$x_1$")  # mathtext is left to matplotlib
     assert Blitter(fig, [math]).png()[:4] == b"\x89PNG"
+
+
+def _wide_figure():
+    fig = Figure(figsize=(10, 3), dpi=80)
+    left, right = fig.add_axes((0.1, 0.2, 0.3, 0.6)), fig.add_axes((0.6, 0.2, 0.3, 0.6))
+    (a,) = left.plot([0, 1, 2], [0, 1, 0], lw=2)
+    (b,) = right.plot([0, 1, 2], [1, 2, 3], lw=2)
+    return fig, left, right, a, b
+
+
+@pytest.mark.parametrize("make, draws", [(_wide_figure, 4), (_figure, 8)])
+def test_keyed_axes_each_keep_their_own_backgrounds(make, draws):
+    """Apart, each keyed axes is drawn once per key of its own (left 1, 2; right 1, 3); too
+    close for separate slots, once per combination of keys (four, two axes each)."""
+    fig, left, right, a, b = make()
+    blit = Blitter(fig, [a, b], keyed=[left, right], fast_text=False)
+    for lk, rk in ((1, 1), (2, 1), (1, 1), (1, 3), (2, 3)):
+        left.set_ylim(-lk, 2 * lk)
+        right.set_ylim(0, 4 * rk)
+        png = blit.png((lk, rk))
+    assert blit.full_draws == 1 and blit.keyed_draws == draws
+    fresh, left2, right2, a2, b2 = make()
+    left2.set_ylim(-2, 4)
+    right2.set_ylim(0, 12)
+    assert np.array_equal(_decode(png), _full_draw(fresh))
+    with pytest.raises(ValueError, match="one per keyed axes"):
+        blit.png(1)

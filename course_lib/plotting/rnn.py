@@ -297,7 +297,7 @@ class UnrollPicture:
             ax.set_title(ax.get_title(), fontsize=10, y=1.0)
         self.dynamic = [a for node in self._graph.h_nodes for a in node]
         self.dynamic += [*self._graph.grad_arrows, ax_g.title, ax_n.title,
-                         *self._h_lines[::-1], self._bptt, self._ref]
+                         *self._h_lines[1:], self._h_lines[0], self._bptt, self._ref]
         if not self._graph.labelled:  # one picture serves many T: the first label changes
             self._graph.start.set_fontstyle("italic")  # plain text: quick to redraw
             self.dynamic.append(self._graph.start)
@@ -339,8 +339,9 @@ class UnrollPicture:
 
     @property
     def key(self) -> tuple:
-        """What the keyed axes show besides the lines: T (their x-range) and the y-limits."""
-        return self.T, self._ax_n.get_ylim()
+        """What the keyed axes show besides the lines, one key each: the hidden states' T
+        (their x-range), the gradient's T and y-limits."""
+        return self.T, (self.T, self._ax_n.get_ylim())
 
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -19,6 +19,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from PIL import Image, ImageDraw, ImageFont
 
 __all__ = ["to_rgb", "to_png", "colorbar_png", "figure_png", "Blitter"]
@@ -89,11 +90,13 @@ class Blitter:
     listed last stay above the lines.
 
     What a few axes show may also depend on a setting that changes now and then (their
-    y-limits, say): list them as ``keyed`` and pass that setting as ``key``. They are left out
-    of the background and drawn on their own once per key (the ``cache_size`` most recent
-    are kept), so a new key costs one axes, not the whole figure, and a key seen before costs
-    nothing. Without ``keyed`` a new key redraws the whole background. A kept background is
-    the whole canvas (width x height x 4 bytes).
+    y-limits, say): list them as ``keyed`` and pass, as ``key``, a tuple with that setting for
+    each of them. They are left out of the background and each is drawn on its own once per
+    key of its own (the ``cache_size`` most recent are kept), into its slot (its box with room
+    for tick labels and titles), so a new key costs one axes, not the whole figure, and a key
+    seen before costs nothing. (If the slots of keyed axes overlap, each combination of keys
+    is kept as a whole canvas instead.) Without ``keyed`` a new key redraws the whole
+    background.
 
     The figure's layout is computed at the first draw and then frozen, so every background
     and every dynamic artist share the same axes positions.
@@ -101,7 +104,7 @@ class Blitter:
     Args:
         fig: the figure (an Agg canvas is attached to it).
         dynamic: the artists that change between pictures.
-        keyed: axes whose static part depends on ``key``.
+        keyed: axes whose static part depends on their part of ``key``.
         cache_size: how many backgrounds to keep.
         fast_text: write dynamic plain texts (no mathtext, not rotated, a TrueType font, as
             matplotlib's default DejaVu Sans is) with PIL, in the same font, size, colour and
@@ -127,8 +130,9 @@ class Blitter:
             a.set_animated(True)
         self.keyed = list(keyed)
         self.cache_size = int(cache_size)
-        self._base = None
+        self._base = self._slots = None
         self._backgrounds: OrderedDict[Hashable, object] = OrderedDict()
+        self._regions: list[OrderedDict] = []
         self.full_draws = 0
         self.keyed_draws = 0
 
@@ -150,26 +154,58 @@ class Blitter:
         return to_png(rgba[..., :3])  # (a view with a stride is copied into the PNG rows)
 
     def _background(self, key: Hashable) -> None:
-        """Put the background for ``key`` into the canvas (drawing it if it is not kept)."""
-        region = self._backgrounds.get(key)
-        if region is not None:
-            self.canvas.restore_region(region)
-        elif not self.keyed:
-            region = self._draw_all(hide=())
-        else:
-            if self._base is None:
-                self._base = self._draw_all(hide=self.keyed)
+        """Put the background for ``key`` into the canvas (drawing what is not kept)."""
+        if not self.keyed:
+            region = self._kept(self._backgrounds, key)
+            if region is None:
+                region = self._store(self._backgrounds, key, self._draw_all(hide=()))
             else:
-                self.canvas.restore_region(self._base)
-            renderer = self.canvas.get_renderer()
-            for ax in self.keyed:
-                ax.draw(renderer)  # its animated artists are left out
+                self.canvas.restore_region(region)
+            return
+        if not isinstance(key, tuple) or len(key) != len(self.keyed):
+            raise ValueError(f"key must be a tuple of {len(self.keyed)} keys, one per keyed "
+                             f"axes, got {key!r}")
+        if self._base is None:
+            self._base = self._draw_all(hide=self.keyed)
+            self._slots = _slots(self.keyed, self.fig)
+            self._regions = [OrderedDict() for _ in self.keyed]
+        else:
+            self.canvas.restore_region(self._base)
+        if self._slots is None:  # slots that overlap: one background per combination
+            region = self._kept(self._backgrounds, key)
+            if region is None:
+                self._draw_keyed(self.keyed)
+                region = self._store(self._backgrounds, key,
+                                     self.canvas.copy_from_bbox(self.fig.bbox))
+            else:
+                self.canvas.restore_region(region)
+            return
+        for ax, slot, regions, k in zip(self.keyed, self._slots, self._regions, key):
+            region = self._kept(regions, k)
+            if region is None:  # drawn over the base, which its slot still shows
+                self._draw_keyed([ax])
+                self._store(regions, k, self.canvas.copy_from_bbox(slot))
+            else:
+                self.canvas.restore_region(region)
+
+    def _draw_keyed(self, axes) -> None:
+        renderer = self.canvas.get_renderer()
+        for ax in axes:
+            ax.draw(renderer)  # its animated artists are left out
             self.keyed_draws += 1
-            region = self.canvas.copy_from_bbox(self.fig.bbox)
-        self._backgrounds[key] = region
-        self._backgrounds.move_to_end(key)
-        while len(self._backgrounds) > self.cache_size:
-            self._backgrounds.popitem(last=False)
+
+    @staticmethod
+    def _kept(cache: OrderedDict, key):
+        region = cache.get(key)
+        if region is not None:
+            cache.move_to_end(key)
+        return region
+
+    def _store(self, cache: OrderedDict, key, region):
+        cache[key] = region
+        while len(cache) > self.cache_size:
+            cache.popitem(last=False)
+        return region
 
     def _draw_all(self, hide):
         if self.fig.get_layout_engine() is not None:  # lay out with every axes visible, once
@@ -184,6 +220,26 @@ class Blitter:
                 ax.set_visible(True)
         self.full_draws += 1
         return self.canvas.copy_from_bbox(self.fig.bbox)
+
+
+#: Room around a keyed axes for its tick labels, axis labels and title, in pixels.
+_SLOT_MARGIN = {"left": 80, "bottom": 50, "right": 12, "top": 30}
+
+
+def _slots(axes: list[Axes], fig: Figure) -> list[Bbox] | None:
+    """Each axes' box with room for its decorations, in display pixels; None if two overlap."""
+    w, h = fig.bbox.width, fig.bbox.height
+    slots = []
+    for ax in axes:
+        p = ax.get_window_extent()
+        slots.append(Bbox.from_extents(max(p.x0 - _SLOT_MARGIN["left"], 0),
+                                       max(p.y0 - _SLOT_MARGIN["bottom"], 0),
+                                       min(p.x1 + _SLOT_MARGIN["right"], w),
+                                       min(p.y1 + _SLOT_MARGIN["top"], h)))
+    for i, a in enumerate(slots):
+        if any(a.overlaps(b) for b in slots[i + 1:]):
+            return None
+    return slots
 
 
 _PIL_ANCHOR_X = {"left": "l", "center": "m", "right": "r"}

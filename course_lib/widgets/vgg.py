@@ -98,7 +98,7 @@ class VGGExplorer(Explorer):
             return
         picture, blit = self._picture(table)
         picture.show(table)
-        self.chart.value = blit.png(picture.key)
+        self.chart.value = blit.png((picture.key,))
         self.ok = True
         self.clear_problem()
         self.table, self.summary = table, table.summary()
