@@ -103,6 +103,33 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Pointer:
+    """Move the mouse over ``cells`` output cells of the explorer's board in turn (real pointer
+    events; the clock starts at the ``pointermove``). The board is the anywidget of lessons 04
+    and 06: hovering over an output cell highlights its window and writes out its sum."""
+
+    label: str = "output cell"
+    cells: int = 8
+    kind = "pointer"
+    trigger_event = "pointermove"
+
+    def actions(self, page, explorer, steps: int) -> Iterator[Callable[[], None]]:
+        tds = explorer.locator("table[data-grid=output] td")
+        n = tds.count()
+        for k in range(self.cells):
+            td = tds.nth((k * 5 + 1) % n)  # a different cell each time, scattered
+
+            def move(td=td):
+                box = td.bounding_box()
+                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+            yield move
+
+    def kernel_code(self, roots: list[str], steps: int) -> str:
+        return KERNEL_HELPERS + f"_time_pointer({roots!r}, {self.cells})"
+
+
+@dataclass(frozen=True)
 class Row:
     """One explorer of one lesson and the move that is timed.
 
@@ -114,7 +141,7 @@ class Row:
     lesson: str
     explorer: str
     css: str
-    move: Slider | Text
+    move: Slider | Text | Pointer
     picture: str | None = None
 
     def roots(self) -> list[str]:
@@ -136,10 +163,14 @@ EXPLORERS: list[Row] = [
         Slider("stride", steps=3)),
     Row("04_padding_and_strides", "sliding-window explorer", ".sliding-window-explorer",
         Slider("stride", steps=2)),
+    Row("04_padding_and_strides", "sliding-window explorer (hover)", ".sliding-window-explorer",
+        Pointer()),
     Row("05_detector_layer", "activation explorer", ".cl-activation-explorer",
         Slider("bias b")),
     Row("06_pooling_and_task_layer", "pooling explorer", ".cl-pooling-explorer",
         Slider("stride", steps=2)),
+    Row("06_pooling_and_task_layer", "pooling explorer (hover)", ".cl-pooling-explorer",
+        Pointer()),
     Row("07_vgg_tables", "VGG explorer", ".vgg-explorer", Slider("input_size")),
     Row("08_keras_cnn", "digit explorer", ".digit-explorer", Slider("test digit")),
     Row("09_visual_question_answering", "VQA explorer", ".vqa-explorer",
@@ -190,6 +221,19 @@ def _time_slider(roots, label, steps):
             v = new
     times = _timed(s, values)
     s.value = start
+    print(_json.dumps(times))
+
+def _time_pointer(roots, cells):
+    b = _control(roots, "", lambda c: type(c).__name__ == "Board")
+    out = next(g for g in b.grids if g["name"] == "output")
+    n = out["rows"] * out["cols"]
+    times = []
+    for k in range(cells):
+        r, c = divmod((k * 5 + 1) % n, out["cols"])
+        _time.sleep(0.3)
+        t0 = _time.perf_counter()
+        b.point("output", r, c)
+        times.append(1e3 * (_time.perf_counter() - t0))
     print(_json.dumps(times))
 
 def _time_text(roots, label, values):

@@ -20,7 +20,7 @@ def test_every_row_names_a_lesson_an_explorer_class_and_a_known_move():
     for row in bench.EXPLORERS:
         assert (ROOT / "notebooks" / f"{row.lesson}.ipynb").exists(), row
         assert row.roots(), f"{row.explorer}: no CSS class the kernel could look for"
-        assert row.move.kind in ("slider", "text") and row.move.label
+        assert row.move.kind in ("slider", "text", "pointer") and row.move.label
 
 
 def test_css_classes():
@@ -67,3 +67,16 @@ def test_kernel_code_finds_the_control_moves_it_and_puts_it_back():
     assert ex.width.value == 1.0
     with pytest.raises(LookupError, match="no control 'nothing'"):
         _run_in_kernel(bench.Slider("nothing").kernel_code(["bench-test-target"], 1))
+
+
+def test_pointer_kernel_code_points_at_output_cells_of_the_board():
+    from course_lib.widgets.layers import PoolingExplorer
+
+    ex = PoolingExplorer(source="grid 8x8")
+    ex.widget.add_class("bench-test-pointing")
+    row = bench.Row("06_pooling_and_task_layer", "P", ".bench-test-pointing", bench.Pointer(cells=6))
+    before = ex.board.answered
+    times = _run_in_kernel(row.move.kernel_code(row.roots(), 0))
+    assert len(times) == 6 and all(t > 0 for t in times)
+    assert ex.board.answered == before + 6                  # every move answered
+    assert ex.selected == divmod((5 * 5 + 1) % 16, 4)       # the last cell it pointed at

@@ -9,8 +9,8 @@ from course_lib.exercises import Exercise, Incorrect, compare, known_mistakes, r
 
 __all__ = ["LECTURE_GRID", "q1", "q2", "q3", "q4", "reference_task_layer"]
 
-#: The lecture's 4x4 example.
-LECTURE_GRID = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]], dtype=float)
+#: The lecture's 4x4 example (course_lib.pooling.LECTURE_GRID), as a writable float64 copy.
+LECTURE_GRID = pooling.LECTURE_GRID.astype(np.float64)
 
 q1 = Exercise(
     "Exercise 1 · overlapping windows",

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from course_lib import activations, conv, kernels, pooling
 from course_lib.data import PHOTO_CREDITS, load_photo
 from course_lib.plotting import signed_limit
+from course_lib.pooling import LECTURE_GRID  # the lecture's 4x4 example, re-exported
 from course_lib.widgets._base import Explorer, learner_error
 from course_lib.widgets._render import colorbar_png, to_png
 from course_lib.widgets.board import (
@@ -40,8 +41,6 @@ from course_lib.widgets.board import (
 __all__ = ["ActivationExplorer", "activation_explorer", "PoolingExplorer", "pooling_explorer",
            "LECTURE_GRID"]
 
-#: The lecture's max-pooling example (2x2 windows, stride 2 give [[4, 8], [9, 5]]).
-LECTURE_GRID = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [9, 8, 5, 4], [7, 6, 3, 2]], dtype=np.float32)
 
 _CSS = """<style>
 .cl-layers-msg {color:#a4262c; font-family:sans-serif; min-height:1.2em}
