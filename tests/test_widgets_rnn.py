@@ -93,19 +93,19 @@ def test_parse_sequence():
 
 
 def test_bad_constructor_argument():
-    with pytest.raises(KeyError, match="inputs must be one of"):
+    with pytest.raises(ValueError, match="inputs must be one of"):
         UnrollExplorer(inputs="square")
 
 
 @pytest.mark.parametrize("kwargs, exc, words", [
-    (dict(T=100), ValueError, r"T must be in \[1, 40\], got 100"),   # not clipped to 40
-    (dict(T=0), ValueError, "T must be in"),
-    (dict(T=2.5), TypeError, "T must be an int"),
-    (dict(rho=5.0), ValueError, r"rho must be in \[0.0, 2.0\], got 5.0"),
-    (dict(scale=-1), ValueError, "scale must be in"),
+    (dict(T=100), ValueError, r"T must be an integer in \[1, 40\], got 100"),   # not clipped to 40
+    (dict(T=0), ValueError, "T must be an integer in"),
+    (dict(T=2.5), TypeError, "T must be an integer"),
+    (dict(rho=5.0), ValueError, "rho must be a finite number >= 0.0 and <= 2.0, got 5.0"),
+    (dict(scale=-1), ValueError, "scale must be a finite number >= 0.0"),
     (dict(rho="0.9"), TypeError, "rho must be a number"),
-    (dict(hidden_size=0), ValueError, "hidden_size must be in"),
-    (dict(seed=-1), ValueError, "seed must be in"),
+    (dict(hidden_size=0), ValueError, "hidden_size must be an integer >= 1"),
+    (dict(seed=-1), ValueError, "seed must be an integer >= 0"),
 ])
 def test_starting_values_outside_the_sliders_are_refused(kwargs, exc, words):
     with pytest.raises(exc, match=words):

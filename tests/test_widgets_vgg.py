@@ -67,7 +67,7 @@ def test_invalid_setting_shows_a_message_and_keeps_the_last_output():
 
 
 @pytest.mark.parametrize("kwargs, error", [
-    ({"config": "F"}, KeyError), ({"config": 4}, KeyError),
+    ({"config": "F"}, ValueError), ({"config": 4}, TypeError),
     ({"width": 0.3}, ValueError), ({"width": 4.0}, ValueError), ({"width": 0}, ValueError),
     ({"width": True}, ValueError), ({"input_size": 100}, ValueError),
     ({"input_size": 16}, ValueError), ({"input_size": 224.0}, ValueError),

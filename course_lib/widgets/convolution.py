@@ -23,7 +23,7 @@ from fractions import Fraction
 import ipywidgets as W
 import numpy as np
 
-from course_lib import conv, data, kernels
+from course_lib import _args, conv, data, kernels
 from course_lib.plotting import signed_limit
 from course_lib.plotting.cnn import visited_mask
 from course_lib.widgets._base import Explorer, learner_error
@@ -95,11 +95,7 @@ def _fmt(v: float) -> str:
 
 def _check_range(value, name: str, lo: int, hi: int) -> int:
     """A slider's starting value: an int in [lo, hi] (a slider would clip it silently)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int from {lo} to {hi}, got {value!r}")
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be an int from {lo} to {hi}, got {value}")
-    return int(value)
+    return _args.integer(value, name, lo, hi)
 
 
 def _term(v: float) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import html
-import numbers
 from pathlib import Path
 
 import anywidget
@@ -25,7 +24,7 @@ import ipywidgets as W
 import numpy as np
 import traitlets as T
 
-from course_lib import cnn
+from course_lib import _args, cnn
 from course_lib.plotting import signed_limit
 from course_lib.widgets._base import Explorer
 from course_lib.widgets._render import to_png, to_rgb
@@ -171,9 +170,7 @@ class DigitExplorer(Explorer):
         if y.shape != (len(x),) or y.dtype.kind not in "iu":
             raise ValueError(f"y must be ({len(x)},) integer labels (one per image of x), got "
                              f"shape {y.shape} dtype {y.dtype}")
-        if isinstance(index, bool) or not isinstance(index, numbers.Integral) \
-                or not 0 <= index < len(x):
-            raise ValueError(f"index must be an int from 0 to {len(x) - 1}, got {index!r}")
+        index = _args.integer(index, "index", 0, len(x) - 1)
         self.network = _Network(model)
         if probs is None:
             probs = model.predict(x.astype(np.float32), verbose=0)
@@ -273,8 +270,7 @@ class DrawDigitExplorer(Explorer):
 
     def __init__(self, model, centre: bool = True):
         self.network = _Network(model)
-        if not isinstance(centre, bool):
-            raise TypeError(f"centre must be True or False, got {centre!r}")
+        centre = _args.flag(centre, "centre")
         super().__init__()
         self.status.add_class("cl-digits-msg")
         self.pad = DrawingPad()

@@ -23,7 +23,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from course_lib import activations, conv, kernels, pooling
+from course_lib import _args, activations, conv, kernels, pooling
 from course_lib.data import PHOTO_CREDITS, load_photo
 from course_lib.plotting import signed_limit
 from course_lib.pooling import LECTURE_GRID  # the lecture's 4x4 example, re-exported
@@ -321,10 +321,7 @@ class PoolingExplorer(PointingExplorer):
         for name, value, lo, hi in (("kernel_size", kernel_size, 1, 8), ("stride", stride, 1, 8),
                                     ("padding", padding, 0, 4), ("photo_size", photo_size, 4, 512),
                                     ("seed", seed, 0, 2**32 - 1)):
-            if isinstance(value, bool) or not isinstance(value, int | np.integer):
-                raise TypeError(f"{name} must be an int, got {value!r}")
-            if not lo <= value <= hi:
-                raise ValueError(f"{name} must be an int from {lo} to {hi}, got {value}")
+            _args.integer(value, name, lo, hi)
         super().__init__()
         self.status.add_class("cl-layers-msg")
         rng = np.random.default_rng(seed)

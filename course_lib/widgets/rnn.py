@@ -21,6 +21,7 @@ from collections import OrderedDict
 import ipywidgets as W
 import numpy as np
 
+from course_lib import _args
 from course_lib.plotting.rnn import UnrollPicture
 from course_lib.rnn import (
     INPUT_KINDS,
@@ -66,11 +67,8 @@ def parse_sequence(text: str) -> np.ndarray:
 
 
 def _check_start(name: str, value, lo, hi, kind: type) -> None:
-    ok_type = int | np.integer if kind is int else int | float | np.integer | np.floating
-    if isinstance(value, bool) or not isinstance(value, ok_type):
-        raise TypeError(f"{name} must be {'an int' if kind is int else 'a number'}, got {value!r}")
-    if not (lo <= value and (hi is None or value <= hi)):
-        raise ValueError(f"{name} must be in [{lo}, {'∞' if hi is None else hi}], got {value!r}")
+    """A slider's starting value (a slider would clip one outside its range silently)."""
+    (_args.integer if kind is int else _args.real)(value, name, lo, hi)
 
 
 class UnrollExplorer(Explorer):
@@ -91,7 +89,7 @@ class UnrollExplorer(Explorer):
     def __init__(self, T: int = 12, rho: float = 0.9, inputs: str = "impulse", scale: float = 0.5,
                  hidden_size: int = 8, seed: int = 0):
         if inputs not in INPUT_KINDS + (CUSTOM,):
-            raise KeyError(f"inputs must be one of {INPUT_KINDS + (CUSTOM,)}, got {inputs!r}")
+            raise ValueError(f"inputs must be one of {INPUT_KINDS + (CUSTOM,)}, got {inputs!r}")
         # the sliders would silently clip a starting value outside their range: refuse it instead
         for name, value, lo, hi, kind in (("T", T, 1, 40, int), ("rho", rho, 0.0, 2.0, float),
                                           ("scale", scale, 0.0, 3.0, float),

@@ -52,8 +52,10 @@ class VGGExplorer(Explorer):
     """
 
     def __init__(self, config: str = "D", width: float = 1.0, input_size: int = 224):
-        if not isinstance(config, str) or config not in vgg.VGG_CONFIGS:
-            raise KeyError(f"config must be one of {list(vgg.VGG_CONFIGS)}, got {config!r}")
+        if not isinstance(config, str):
+            raise TypeError(f"config must be one of {list(vgg.VGG_CONFIGS)}, got {config!r}")
+        if config not in vgg.VGG_CONFIGS:
+            raise ValueError(f"config must be one of {list(vgg.VGG_CONFIGS)}, got {config!r}")
         if isinstance(width, bool) or not isinstance(width, numbers.Real) or width <= 0 \
                 or not math.log2(width).is_integer() \
                 or not _WIDTH_EXPONENTS[0] <= math.log2(width) <= _WIDTH_EXPONENTS[1]:
