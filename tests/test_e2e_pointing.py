@@ -16,47 +16,17 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from test_e2e_browser import _require_chromium
+from labdriver import open_and_run  # tools/labdriver.py: conftest.py puts tools/ on the path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-from labdriver import JupyterLab, launch_chromium, open_and_run  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
 RUN_ALL_TIMEOUT_MS = 240_000
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    _require_chromium()
-    server = JupyterLab(tmp_path_factory.mktemp("lab"))
-    try:
-        server.wait_ready()
-        # started as ./workbook lab starts it: kernel websockets without Nagle's delay
-        assert "TCP_NODELAY" in server.log_path.read_text(errors="replace")
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
@@ -78,6 +48,11 @@ def lesson(lab, browser, tmp_path):
         page.screenshot(path=str(tmp_path / f"e2e_pointing_{name}.png"))
         page.close()
     lab.delete_kernels()  # free the lesson's memory
+
+
+def test_the_server_sends_widget_replies_without_delay(lab):
+    # started as ./workbook lab starts it: course_lib.labserver sets TCP_NODELAY
+    assert "TCP_NODELAY" in lab.log_path.read_text(errors="replace")
 
 
 def _cell(board, grid: str, r: int, c: int):

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from test_e2e_browser import _require_chromium
+from labdriver import open_and_run  # tools/labdriver.py: conftest.py puts tools/ on the path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-from labdriver import JupyterLab, launch_chromium, open_and_run  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -51,30 +47,6 @@ FINGERPRINT = """(el) => {
     const imgs = Array.from(c.querySelectorAll('img')).map(i => i.src.length + ':' + i.src.slice(-80));
     return c.innerText + '|' + imgs.join(',');
 }"""
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    _require_chromium()
-    server = JupyterLab(tmp_path_factory.mktemp("lab"))
-    try:
-        server.wait_ready()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.mark.parametrize("lesson", list(EXPLORERS))
