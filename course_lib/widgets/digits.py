@@ -237,8 +237,9 @@ class DrawingPad(anywidget.AnyWidget):
     brush = T.Float(1.6).tag(sync=True)  # radius of the brush, in bitmap pixels
 
     def to_array(self) -> np.ndarray:
-        """The drawing as a (32, 32) uint8 array of 0 and 1; anything malformed reads as empty."""
-        s = self.bitmap if isinstance(self.bitmap, str) else ""
+        """The drawing as a (32, 32) uint8 array of 0 and 1; ValueError if the bitmap is not
+        1024 characters '0' or '1'."""
+        s = self.bitmap
         if len(s) != SIDE * SIDE or set(s) - {"0", "1"}:
             raise ValueError(f"the pad's bitmap must be {SIDE * SIDE} characters '0' or '1', "
                              f"got {len(s)} characters")
