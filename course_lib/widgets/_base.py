@@ -17,6 +17,7 @@ one when the kernel is idle again), so a drag across ten steps costs two or thre
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Callable
 
 import ipywidgets as W
@@ -57,9 +58,29 @@ class Explorer:
         self._running = False
         self._stale = False
         self.updates = 0
+        self._lock = threading.RLock()  # updates and prefetching never overlap
+        self.prefetcher = None
+
+    # ---- pictures ready before the hand moves (course_lib.widgets.prefetch) -------------------
+    def prefetch_sliders(self) -> list:
+        """The sliders whose neighbouring settings are drawn ahead of time once the explorer
+        is displayed in a kernel. Subclasses list theirs; an explorer that calls a learner's
+        function returns [] (see course_lib.widgets.prefetch)."""
+        return []
+
+    def start_prefetching(self):
+        """Make (once) and return the :class:`~course_lib.widgets.prefetch.Prefetcher`, which
+        computes the neighbours when the kernel is idle (None when there is nothing to vary)."""
+        if self.prefetcher is None and self.prefetch_sliders():
+            from course_lib.widgets.prefetch import Prefetcher
+
+            self.prefetcher = Prefetcher(self)
+            self.prefetcher.schedule()
+        return self.prefetcher
 
     # ---- display ------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
+        self.start_prefetching()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property
@@ -103,15 +124,18 @@ class Explorer:
         if self._running:
             self._stale = True
             return
-        self._running = True
-        try:
-            self._stale = True
-            while self._stale:
-                self._stale = False
-                self.updates += 1
-                try:
-                    self.update()
-                except Exception as e:  # noqa: BLE001 - a widget callback must not raise
-                    self.show_problem(f"{type(e).__name__}: {e}")
-        finally:
-            self._running = False
+        with self._lock:
+            self._running = True
+            try:
+                self._stale = True
+                while self._stale:
+                    self._stale = False
+                    self.updates += 1
+                    try:
+                        self.update()
+                    except Exception as e:  # noqa: BLE001 - a widget callback must not raise
+                        self.show_problem(f"{type(e).__name__}: {e}")
+            finally:
+                self._running = False
+            if self.prefetcher is not None and not self.prefetcher._recording:
+                self.prefetcher.invalidate()  # the picture changed: new neighbours

@@ -409,6 +409,9 @@ class KernelExplorer(_ConvExplorer):
         pad = f", zero-padded by {self.padding.value}" if self.padding.value else ""
         self.input_title.value = f"<b>input</b> {h}&times;{w}{html.escape(pad)}"
 
+    def prefetch_sliders(self) -> list:
+        return [self.stride, self.padding] if self.correlate is None else []
+
     def update(self) -> None:
         """Read the controls, compute, redraw. Never raises: problems go to ``message``."""
         try:
@@ -584,6 +587,11 @@ class SlidingWindowExplorer(_ConvExplorer, PointingExplorer):
         if self._fixed_kernel is not None:
             return self._fixed_kernel
         return self._kernels[int(self.kernel_size.value)]
+
+    def prefetch_sliders(self) -> list:
+        if self.correlate is not None:
+            return []
+        return [self.stride, self.padding, self.kernel_size]  # the pointer moves position
 
     def update(self) -> None:
         """Read the controls, compute, redraw. Never raises: problems go to ``message``."""

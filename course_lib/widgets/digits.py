@@ -197,6 +197,9 @@ class DigitExplorer(Explorer):
         self.index.observe(self.request_update, names="value")
         self.request_update()
 
+    def prefetch_sliders(self) -> list:
+        return [self.index]
+
     def update(self) -> None:
         """Run the chosen digit through the model and redraw; problems go to ``message``."""
         i = self.index.value

@@ -204,6 +204,9 @@ class ActivationExplorer(Explorer):
         f = self.functions[name]
         return self.call_learner(f, x) if name in self._learners else f(x)
 
+    def prefetch_sliders(self) -> list:
+        return [] if self._learners else [self.bias]  # a learner's function: never ahead
+
     def update(self) -> None:
         """Recompute z and f(z) from the controls and redraw; errors go to ``message``."""
         b = self.bias.value
@@ -365,6 +368,9 @@ class PoolingExplorer(PointingExplorer):
         self.window.observe(lambda _change: self._select(), names="value")
         self.board.observe(self._on_pointer, names="pointer")
         self.request_update()
+
+    def prefetch_sliders(self) -> list:
+        return [self.stride, self.kernel_size, self.padding]  # the pointer moves the window
 
     def update(self) -> None:
         """Pool with the current settings and redraw; invalid settings show a message."""

@@ -108,6 +108,9 @@ class GateExplorer(Explorer):
                              f"{MAX_ABS_INPUT:g}] (the gates are already saturated at ±5)")
         return values[:, None]
 
+    def prefetch_sliders(self) -> list:
+        return [*self.bias.values(), self.s0]
+
     def update(self) -> None:
         """Recompute the cell over the input sequence from the controls and redraw."""
         try:

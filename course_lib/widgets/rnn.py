@@ -138,6 +138,9 @@ class UnrollExplorer(Explorer):
         xs[: values.size, 0, 0] = values
         return xs
 
+    def prefetch_sliders(self) -> list:
+        return [self.rho, self.T, self.scale]
+
     def update(self) -> None:
         """Recompute states and gradient norms from the controls and redraw."""
         self.custom.disabled = self.inputs.value != CUSTOM

@@ -89,6 +89,9 @@ class VGGExplorer(Explorer):
             c.observe(self.request_update, names="value")
         self.request_update()
 
+    def prefetch_sliders(self) -> list:
+        return [self.input_size, self.width]
+
     def update(self) -> None:
         """Count the layers for the current settings and redraw; problems go to ``message``."""
         try:
