@@ -223,8 +223,7 @@ def test_a_new_scene_brings_its_question_along():
     vocab = vqa.Vocabulary.from_texts(s.question for s in data.samples)
     model = vqa.build_model(vocab, seed=0)
     ex = VQAExplorer(model, vocab, seed=3)
-    assert ex.start_prefetching() is None  # not by default (see VQAExplorer.prefetch_sliders)
-    p = P.Prefetcher(ex, [ex.seed])
+    p = ex.start_prefetching()
     before = _states(ex)
     assert p.prefetch_now() == 2 and _states(ex) == before
     for key, change in p.frames:
@@ -249,3 +248,29 @@ def test_restoring_a_range_and_a_value_clamped_by_it_ends_where_it_began():
     SENT.clear()
     assert p.prefetch_now() >= 2
     assert _states(ex) == before and _view_messages(p) == []
+
+
+def test_a_pointer_event_holds_prefetching_off(monkeypatch):
+    ex = MAKERS["pooling"]()
+    p = ex.start_prefetching()
+    ex.point_at("output", 0, 1)
+    assert p._quiet_until > P.time.monotonic() + 0.5  # the next second is the pointer's
+
+    class Loop:  # a running loop that records when it is asked to call back
+        delays: list = []
+
+        def call_later(self, delay, fn):
+            self.delays.append(delay)
+            return type("H", (), {"cancel": lambda self: None})()
+
+    monkeypatch.setattr(P.asyncio, "get_running_loop", lambda: Loop())
+    p.schedule()
+    assert Loop.delays[-1] > 0.5
+
+
+def test_displaying_the_widget_itself_starts_prefetching():
+    ex = MAKERS["gate"]()
+    assert ex.prefetcher is None
+    bundle = ex.widget._repr_mimebundle_()  # what IPython does with `explorer.widget`
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert ex.prefetcher is not None

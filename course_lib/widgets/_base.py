@@ -79,6 +79,19 @@ class Explorer:
         return self.prefetcher
 
     # ---- display ------------------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if name == "widget" and isinstance(value, W.Widget):
+            # displaying the widget itself (``explorer.widget`` as a cell's last line) also
+            # starts prefetching, as displaying the explorer does
+            show = type(value)._repr_mimebundle_.__get__(value)
+
+            def shown(**kwargs):
+                self.start_prefetching()
+                return show(**kwargs)
+
+            value._repr_mimebundle_ = shown
+
     def _repr_mimebundle_(self, **kwargs):
         self.start_prefetching()
         return self.widget._repr_mimebundle_(**kwargs)

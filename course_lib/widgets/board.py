@@ -145,6 +145,10 @@ class PointingExplorer(Explorer):
         p = change["new"]
         if self._out_shape is None or not p:
             return
+        if self.prefetcher is not None:  # while the pointer moves, it comes first
+            from course_lib.widgets.prefetch import POINTER_HOLD_S
+
+            self.prefetcher.hold_off(POINTER_HOLD_S)
         try:
             grid, r, c = p.get("grid"), int(p.get("row", -1)), int(p.get("col", -1))
         except (TypeError, ValueError, AttributeError):  # not what the board sends: ignore it

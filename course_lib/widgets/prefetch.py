@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import time
 from pathlib import Path
 
 import anywidget
@@ -45,6 +46,8 @@ _VIEW_TYPES = (W.HTML, W.HTMLMath, W.Label, W.Image, W.Valid)
 _SLIDERS = (W.IntSlider, W.FloatSlider, W.FloatLogSlider)
 #: Quiet time before neighbours are computed (a burst of messages is handled first).
 DELAY_S = 0.06
+#: After a pointer event on a board, how long prefetching waits (hovering goes on).
+POINTER_HOLD_S = 1.0
 
 
 class Prefetch(anywidget.AnyWidget):
@@ -154,6 +157,7 @@ class Prefetcher:
         self._recording = False
         self._handle = None
         self._pending: list[tuple] = []
+        self._quiet_until = 0.0  # see hold_off()
         self._last = None      # the slider moved last: its neighbours come first ...
         self._up = False       # ... the next step in the same direction first of all
         self._observed: list = []
@@ -206,7 +210,13 @@ class Prefetcher:
                 return
         if self._handle is not None:
             self._handle.cancel()
+        delay = max(delay, self._quiet_until - time.monotonic())
         self._handle = loop.call_later(delay, self._run_scheduled)
+
+    def hold_off(self, seconds: float) -> None:
+        """Prefetch nothing for ``seconds`` (the pointer is moving over a board: its next
+        event matters more than the sliders' neighbours, which it would make stale anyway)."""
+        self._quiet_until = time.monotonic() + float(seconds)
 
     def _run_scheduled(self) -> None:
         """One step of prefetching (one neighbour), then the next soon after, so that a message

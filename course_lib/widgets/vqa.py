@@ -106,10 +106,7 @@ class VQAExplorer(Explorer):
         self._scene_seed = seed
 
     def prefetch_sliders(self) -> list:
-        # Not prefetched: a typed seed is rarely the next one, and on this machine computing
-        # the neighbouring scenes (each a new question list and a model call) delayed the
-        # typed one more than it saved (Prefetcher(explorer, [explorer.seed]) still works).
-        return []
+        return [self.seed]  # the next scene and the one before (with their first question)
 
     def update(self) -> None:
         """Answer the current question about the current scene (a new seed: a new scene and
