@@ -93,8 +93,7 @@ class Explorer:
             value._repr_mimebundle_ = shown
 
     def _repr_mimebundle_(self, **kwargs):
-        self.start_prefetching()
-        return self.widget._repr_mimebundle_(**kwargs)
+        return self.widget._repr_mimebundle_(**kwargs)  # (which starts prefetching)
 
     @property
     def explorer(self) -> Explorer:

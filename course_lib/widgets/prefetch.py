@@ -14,8 +14,8 @@ the widgets themselves: it sends the recorded changes to a small anywidget (``pr
 When a slider then moves to one of those settings, the browser applies the recorded changes
 to the widget models at once (the picture changes in the same frame as the key press) and
 tells the kernel, which brings its own widgets to the same setting without sending the
-pictures again. Any other change (a text box, a dropdown, a second step before new neighbours
-have arrived) goes the ordinary way through the kernel.
+pictures again. Any other change (a dropdown, a jump along a slider, a second step before new
+neighbours have arrived) goes the ordinary way through the kernel.
 
 Nothing is computed in the browser: every picture it shows is one that ``update()`` drew in
 Python for exactly the controls it is shown with. Explorers that call a learner's function do
@@ -42,8 +42,6 @@ _CONTROL_TYPES = (W.widgets.widget_int._Int, W.widgets.widget_float._Float,
                   W.widgets.widget_bool._Bool)
 #: Value widgets that only show things.
 _VIEW_TYPES = (W.HTML, W.HTMLMath, W.Label, W.Image, W.Valid)
-#: Sliders whose neighbours are prefetched.
-_SLIDERS = (W.IntSlider, W.FloatSlider, W.FloatLogSlider)
 #: Quiet time before neighbours are computed (a burst of messages is handled first).
 DELAY_S = 0.06
 #: After a pointer event on a board, how long prefetching waits (hovering goes on).
@@ -236,16 +234,24 @@ class Prefetcher:
 
     # ---- recording ----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _held(self, tree):
-        """Hold every widget's sync: what changes is recorded in ``_states_to_send``, not sent."""
+    def _held(self, tree, send_rest: bool = False):
+        """Hold every widget's sync: what changes is recorded in ``_states_to_send``. At the
+        end nothing is sent, or, with ``send_rest``, what is still recorded then."""
         with contextlib.ExitStack() as stack:
             for w in tree:
                 stack.enter_context(w.hold_sync())
             try:
                 yield
             finally:
-                for w in tree:
-                    w._states_to_send.clear()
+                if not send_rest:
+                    for w in tree:
+                        w._states_to_send.clear()
+
+    def _send_all(self) -> None:
+        """Send every view widget's whole state (the browser then shows what the kernel has)."""
+        for w in self._tree():
+            if not _is_control(w):
+                w.send_state()
 
     def _set(self, key, base=None) -> list:
         """Set the controls to ``key``: those that differ from ``base`` (all, without one);
@@ -327,11 +333,8 @@ class Prefetcher:
                 if self.explorer.message or not _same_key(self.key(), self.base):
                     raise RuntimeError("restoring the current picture failed")
         except Exception:
-            self._recording = False
             self._pending, self.frames, self.base = [], [], None
-            for w in tree:
-                if not _is_control(w):
-                    w.send_state()
+            self._send_all()
             raise
         finally:
             self._recording = False
@@ -368,9 +371,7 @@ class Prefetcher:
         tree = self._tree()
         self._recording = True
         try:
-            with contextlib.ExitStack() as stack:
-                for w in tree:
-                    stack.enter_context(w.hold_sync())
+            with self._held(tree, send_rest=True):
                 moved = set(map(id, self._set(key, self.base)))
                 for w in tree:
                     if id(w) in moved:  # the browser's values are the truth: no echo
@@ -395,17 +396,10 @@ class Prefetcher:
         self._recording = True
         try:
             if key is not None and len(key) == len(self._observed):
-                with contextlib.suppress(Exception):
-                    with contextlib.ExitStack() as stack:
-                        for w in self._observed:
-                            stack.enter_context(w.hold_sync())
-                        self._set(key)
-                        for w in self._observed:
-                            w._states_to_send.clear()
+                with contextlib.suppress(Exception), self._held(self._observed):
+                    self._set(key)  # the controls' values: the browser has them
         finally:
             self._recording = False
-        for w in self._tree():
-            if not _is_control(w):
-                w.send_state()
+        self._send_all()
         self.frames, self.base, self._pending = [], None, []
         self.schedule()
